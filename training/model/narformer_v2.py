@@ -1,0 +1,158 @@
+"""NAR-Former V2 for latency (spec §4.1-4.5), batched with padding.
+
+Every graph of a batch is padded to the batch's largest node count N: `adjacency` [B,N,N] is the symmetric 0/1
+adjacency without self-loops (zero rows/columns for padding) and `node_mask` [B,N] is 1 for real nodes. Padded
+rows are zeroed after every layer, so a padded batch computes exactly what the reference's per-graph loop computes
+(tests/test_model.py checks this against `forward_single`).
+
+Ablation switches (paper Tables 5 and 6):
+  attention="graph" | "global"   graph-aided scores masked by A, or the same scores over all real node pairs
+                                 (self included) - only the mask changes, so the comparison isolates the prior;
+  ffn="group" | "plain"          GFFN with 8 groups, or a dense 4x FFN;
+  type_aware=True | False        degree gating of the tokens in every layer;
+  use_static=True | False        the 40-dim static branch concatenated before the head.
+"""
+import math
+
+import torch
+from torch import nn
+import torch.nn.functional as F
+
+from .init import GraphLinear, group_linear_init, thomas_init
+
+DROPOUT = 0.05
+
+
+class GroupLinear(nn.Module):
+    """in->out split into `groups` contiguous chunks, each with its own weight and bias, then one LayerNorm
+    (shared affine parameters) applied to every output chunk separately; no channel shuffle."""
+
+    def __init__(self, d_in, d_out, groups):
+        super().__init__()
+        if d_in % groups or d_out % groups:
+            raise ValueError("GroupLinear: %d->%d is not divisible into %d groups" % (d_in, d_out, groups))
+        self.groups = groups
+        self.weight = nn.Parameter(torch.empty(groups, d_in // groups, d_out // groups))
+        self.bias = nn.Parameter(torch.empty(groups, d_out // groups))
+        self.norm = nn.LayerNorm(d_out // groups, eps=1e-5)
+        group_linear_init(self.weight, self.bias)
+
+    def forward(self, x):
+        lead = x.shape[:-1]
+        chunks = x.reshape(-1, self.groups, self.weight.shape[1]).transpose(0, 1)  # [g, M, in/g]
+        out = torch.matmul(chunks, self.weight).transpose(0, 1) + self.bias      # [M, g, out/g]
+        out = self.norm(out)
+        return out.reshape(lead + (self.groups * self.weight.shape[2],))
+
+
+class GroupFFN(nn.Module):
+    def __init__(self, dim, ratio=4, groups=8):
+        super().__init__()
+        self.up = GroupLinear(dim, dim * ratio, groups)
+        self.down = GroupLinear(dim * ratio, dim, groups)
+        self.drop = nn.Dropout(DROPOUT)
+
+    def forward(self, x):
+        return self.drop(self.down(self.drop(F.relu(self.up(x)))))
+
+
+class PlainFFN(nn.Module):
+    """Ablation: the dense FFN that GFFN replaces (8x the parameters of its projections)."""
+
+    def __init__(self, dim, ratio=4):
+        super().__init__()
+        self.up = GraphLinear(dim, dim * ratio)
+        self.down = GraphLinear(dim * ratio, dim)
+        self.drop = nn.Dropout(DROPOUT)
+
+    def forward(self, x):
+        return self.drop(self.down(self.drop(F.relu(self.up(x)))))
+
+
+class V2Block(nn.Module):
+    """Type-aware enhancement -> graph-aided attention (no residual) -> pre-LN (G)FFN with layer scale."""
+
+    def __init__(self, d_in, dim, attention="graph", ffn="group", type_aware=True):
+        super().__init__()
+        if attention not in ("graph", "global"):
+            raise ValueError("attention must be 'graph' or 'global', not %r" % (attention,))
+        if ffn not in ("group", "plain"):
+            raise ValueError("ffn must be 'group' or 'plain', not %r" % (ffn,))
+        self.attention = attention
+        self.scale = 1.0 / math.sqrt(d_in)
+        self.degree_gate = GraphLinear(1, d_in) if type_aware else None
+        self.qk = GraphLinear(d_in, d_in)
+        self.lin_l = GraphLinear(d_in, dim)
+        self.lin_r = GraphLinear(d_in, dim, bias=False)
+        self.drop = nn.Dropout(DROPOUT)
+        self.norm = nn.LayerNorm(dim, eps=1e-5)
+        self.ffn = GroupFFN(dim) if ffn == "group" else PlainFFN(dim)
+        self.gamma = nn.Parameter(torch.full((dim,), 1e-4))
+
+    def forward(self, x, adjacency, node_mask):
+        mask = node_mask.unsqueeze(-1)                                   # [B,N,1]
+        if self.degree_gate is not None:
+            degree = adjacency.sum(-1, keepdim=True)                     # [B,N,1]
+            x = x * torch.sigmoid(self.degree_gate(degree))
+        phi = torch.sigmoid(self.qk(x))
+        scores = torch.matmul(phi, phi.transpose(-1, -2)) * self.scale
+        if self.attention == "graph":
+            scores = scores * adjacency
+        else:
+            scores = scores * (mask * node_mask.unsqueeze(-2))
+        weights = scores / (scores.sum(-1, keepdim=True) + 1e-6)         # linear row normalisation, no softmax
+        h = self.lin_l(torch.matmul(weights, x)) + self.lin_r(x)
+        h = F.normalize(h, p=2.0, dim=-1, eps=1e-12)
+        h = self.drop(F.relu(h)) * mask
+        return (h + self.gamma * self.ffn(self.norm(h))) * mask
+
+
+class Head(nn.Module):
+    """Three linears; the output softplus(-z) = -log sigmoid(z) is positive (ln 2 at initialisation)."""
+
+    def __init__(self, d_in, hidden):
+        super().__init__()
+        self.fc1 = nn.Linear(d_in, hidden)
+        self.fc2 = nn.Linear(hidden, hidden)
+        self.fc3 = nn.Linear(hidden, 1)
+        self.drop = nn.Dropout(DROPOUT)
+
+    def forward(self, u):
+        z = self.fc3(self.drop(F.relu(self.fc2(self.drop(F.relu(self.fc1(u)))))))
+        return F.softplus(-z).squeeze(-1)
+
+
+class NARFormerV2(nn.Module):
+    def __init__(self, token_dim=152, static_dim=40, dim=512, layers=2, head_hidden=512,
+                 attention="graph", ffn="group", type_aware=True, use_static=True):
+        super().__init__()
+        self.config = dict(token_dim=token_dim, static_dim=static_dim, dim=dim, layers=layers,
+                           head_hidden=head_hidden, attention=attention, ffn=ffn, type_aware=type_aware,
+                           use_static=use_static)
+        self.blocks = nn.ModuleList(
+            V2Block(token_dim if i == 0 else dim, dim, attention, ffn, type_aware) for i in range(layers))
+        self.static = nn.Linear(static_dim, dim) if use_static else None
+        self.static_drop = nn.Dropout(DROPOUT)
+        self.head = Head(dim * 2 if use_static else dim, head_hidden)
+        thomas_init(self)
+
+    def embed(self, tokens, adjacency, node_mask):
+        """Sum readout of the last layer: the graph embedding [B, dim] (also used for the OOD check)."""
+        x = tokens * node_mask.unsqueeze(-1)
+        for block in self.blocks:
+            x = block(x, adjacency, node_mask)
+        return x.sum(1)
+
+    def forward(self, tokens, adjacency, node_mask, static):
+        """Returns (latency_ms [B], embedding [B, dim])."""
+        embedding = self.embed(tokens, adjacency, node_mask)
+        u = embedding
+        if self.static is not None:
+            u = torch.cat([embedding, F.relu(self.static_drop(self.static(static)))], dim=-1)
+        return self.head(u), embedding
+
+    def forward_single(self, tokens, adjacency, static):
+        """One unpadded graph (tokens [N,F], adjacency [N,N], static [S]) - the reference's per-graph loop."""
+        ones = torch.ones(1, tokens.shape[0], dtype=tokens.dtype)
+        latency, embedding = self.forward(tokens[None], adjacency[None], ones, static[None])
+        return latency[0], embedding[0]

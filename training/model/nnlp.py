@@ -1,0 +1,48 @@
+"""The NNLP baseline of NNLQP (spec §4.6): two GraphSAGE layers on the 44-dim rows, sum readout, static branch
+on the raw [batch, GFLOPs, Gparams, Gmacs] vector, and the same head as V2.
+
+SAGEConv (mean aggregation, root weight, normalize=True) on a dense padded batch:
+h_i = L2norm(W_l * mean_{j in N(i)} x_j + b_l + W_r * x_i), then ReLU and dropout 0.05.
+"""
+import torch
+from torch import nn
+import torch.nn.functional as F
+
+from .init import GraphLinear, thomas_init
+from .narformer_v2 import DROPOUT, Head
+
+
+class DenseSAGE(nn.Module):
+    def __init__(self, d_in, d_out):
+        super().__init__()
+        self.lin_l = GraphLinear(d_in, d_out)
+        self.lin_r = GraphLinear(d_in, d_out, bias=False)
+
+    def forward(self, x, adjacency):
+        degree = adjacency.sum(-1, keepdim=True)
+        mean = torch.matmul(adjacency, x) / degree.clamp(min=1.0)  # isolated nodes aggregate to zero, as in PyG
+        return F.normalize(self.lin_l(mean) + self.lin_r(x), p=2.0, dim=-1, eps=1e-12)
+
+
+class NNLP(nn.Module):
+    def __init__(self, token_dim=44, static_dim=4, dim=512, layers=2, head_hidden=512, norm_sf=True):
+        super().__init__()
+        self.config = dict(token_dim=token_dim, static_dim=static_dim, dim=dim, layers=layers,
+                           head_hidden=head_hidden, norm_sf=norm_sf)
+        self.convs = nn.ModuleList(DenseSAGE(token_dim if i == 0 else dim, dim) for i in range(layers))
+        self.drop = nn.Dropout(DROPOUT)
+        self.static = nn.Linear(static_dim, dim) if norm_sf else None
+        self.head = Head(dim + (dim if norm_sf else static_dim), head_hidden)
+        thomas_init(self)
+
+    def embed(self, tokens, adjacency, node_mask):
+        mask = node_mask.unsqueeze(-1)
+        x = tokens * mask
+        for conv in self.convs:
+            x = self.drop(F.relu(conv(x, adjacency))) * mask
+        return x.sum(1)
+
+    def forward(self, tokens, adjacency, node_mask, static):
+        embedding = self.embed(tokens, adjacency, node_mask)
+        side = F.relu(self.drop(self.static(static))) if self.static is not None else static
+        return self.head(torch.cat([embedding, side], dim=-1)), embedding
