@@ -1,0 +1,93 @@
+// RuleContext over one node: resolves input slots to inferred values and reads attributes with ONNX defaults.
+import type { Attribute, ConstTensor, InferredValue, Node } from '../types';
+import { ShapeRuleError, type RuleContext } from './rule';
+
+export class NodeContext implements RuleContext {
+  constructor(
+    readonly node: Node,
+    readonly opset: number,
+    private readonly known: ReadonlyMap<string, InferredValue>,
+  ) {}
+
+  get inputCount(): number {
+    return this.node.inputs.length;
+  }
+
+  has(i: number): boolean {
+    const name = this.node.inputs[i];
+    return name !== undefined && name !== '';
+  }
+
+  input(i: number): InferredValue {
+    const name = this.node.inputs[i];
+    if (name === undefined || name === '') this.fail(`input ${i} is required but absent`);
+    const v = this.known.get(name);
+    if (v === undefined) this.fail(`input '${name}' is not produced by any node, input or initializer`);
+    return v;
+  }
+
+  shape(i: number): number[] {
+    const s = this.input(i).shape;
+    if (s === undefined) this.fail(`the shape of input ${i} is unknown`);
+    return s;
+  }
+
+  elemType(i: number): number {
+    return this.input(i).elemType;
+  }
+
+  values(i: number): number[] | undefined {
+    return this.has(i) ? this.input(i).values : undefined;
+  }
+
+  requireValues(i: number, what: string): number[] {
+    const v = this.values(i);
+    if (v === undefined) this.fail(`needs the values of input ${i} (${what}), which are not known statically`);
+    return v;
+  }
+
+  attr(name: string): Attribute | undefined {
+    return this.node.attributes.get(name);
+  }
+
+  int(name: string, fallback: number): number {
+    const a = this.attr(name);
+    if (a === undefined) return fallback;
+    if (a.kind === 'int') return a.value;
+    if (a.kind === 'float') return Math.trunc(a.value);
+    return this.fail(`attribute '${name}' should be an int, found ${a.kind}`);
+  }
+
+  ints(name: string): number[] | undefined {
+    const a = this.attr(name);
+    if (a === undefined) return undefined;
+    if (a.kind === 'ints') return a.value;
+    if (a.kind === 'int') return [a.value];
+    return this.fail(`attribute '${name}' should be ints, found ${a.kind}`);
+  }
+
+  float(name: string, fallback: number): number {
+    const a = this.attr(name);
+    if (a === undefined) return fallback;
+    if (a.kind === 'float' || a.kind === 'int') return a.value;
+    return this.fail(`attribute '${name}' should be a float, found ${a.kind}`);
+  }
+
+  str(name: string, fallback: string): string {
+    const a = this.attr(name);
+    if (a === undefined) return fallback;
+    if (a.kind === 'string') return a.value;
+    return this.fail(`attribute '${name}' should be a string, found ${a.kind}`);
+  }
+
+  tensor(name: string): ConstTensor | undefined {
+    const a = this.attr(name);
+    if (a === undefined) return undefined;
+    if (a.kind === 'tensor' || a.kind === 'sparse_tensor') return a.value;
+    return this.fail(`attribute '${name}' should be a tensor, found ${a.kind}`);
+  }
+
+  fail(message: string): never {
+    throw new ShapeRuleError(message);
+  }
+}

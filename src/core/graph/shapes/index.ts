@@ -1,0 +1,4 @@
+// Shape inference: per-op rules over the Graph IR. See infer.ts for the engine and ops/ for the rules.
+export { inferShapes, type InferOptions } from './infer';
+export { supportedOps } from './registry';
+export { ShapeRuleError } from './rule';

@@ -1,0 +1,179 @@
+// Shape inference over a Model's main graph: seeds graph inputs (with batch and symbolic-dim overrides),
+// initializers and constants, then runs the per-op rule of every node in topological order. Whatever cannot be
+// inferred is left with an undefined shape, and everything downstream of it stays unknown.
+import type { DimOverrides, Graph, InferredValue, Model, Node, ShapeDiagnostic, ShapedModel, ValueInfo } from '../types';
+import { NodeContext } from './context';
+import { lookupRule } from './registry';
+import { MAX_TRACKED_VALUES, ShapeRuleError } from './rule';
+
+export interface InferOptions {
+  /** When given, the first dim of every non-initializer graph input is set to it (as the reference does). */
+  batch?: number;
+  /** Values for symbolic dims by name, e.g. { batch: 1, sequence: 128 }. */
+  overrides?: DimOverrides;
+}
+
+/** Batch used for a symbolic first input dim when neither `batch` nor an override names it. */
+const DEFAULT_BATCH = 1;
+
+export function inferShapes(model: Model, options: InferOptions = {}): ShapedModel {
+  if (options.batch !== undefined && !(Number.isInteger(options.batch) && options.batch > 0)) {
+    throw new RangeError(`batch must be a positive integer, got ${options.batch}`);
+  }
+  const graph = model.graph;
+  const values = new Map<string, InferredValue>();
+  const diagnostics: ShapeDiagnostic[] = [];
+  const unknownOps = new Map<string, number>();
+
+  for (const [name, init] of graph.initializers) {
+    values.set(name, constValue(init.elemType, init.dims, init.values));
+  }
+  for (const input of graph.inputs) {
+    if (graph.initializers.has(input.name)) continue; // old IR: initializers listed as inputs are constants
+    values.set(input.name, seedInput(input, options, diagnostics));
+  }
+
+  for (const node of topologicalOrder(graph, diagnostics)) {
+    const opset = model.opsets.get(node.domain) ?? 1;
+    inferNode(node, opset, values, unknownOps, diagnostics);
+  }
+  return { model, values, unknownOps, diagnostics };
+}
+
+function constValue(elemType: number, dims: number[], vals?: number[]): InferredValue {
+  const v: InferredValue = { elemType, shape: dims.slice() };
+  if (vals !== undefined && vals.length <= MAX_TRACKED_VALUES) v.values = vals;
+  return v;
+}
+
+function seedInput(input: ValueInfo, options: InferOptions, diagnostics: ShapeDiagnostic[]): InferredValue {
+  if (input.shape === undefined) {
+    diagnostics.push({ nodeIndex: -1, opType: 'Input', message: `graph input '${input.name}' has no declared shape` });
+    return { elemType: input.elemType };
+  }
+  const shape: number[] = [];
+  for (let i = 0; i < input.shape.length; i++) {
+    const d = input.shape[i];
+    let resolved: number | undefined;
+    if (i === 0 && options.batch !== undefined) resolved = options.batch;
+    else if (typeof d === 'number' && d >= 0) resolved = d;
+    else if (typeof d === 'string' && options.overrides?.has(d)) resolved = options.overrides.get(d);
+    else if (i === 0) resolved = options.overrides?.get('batch') ?? DEFAULT_BATCH;
+    if (resolved === undefined) {
+      const what = typeof d === 'string' ? `symbolic dim '${d}'` : 'an anonymous dim';
+      diagnostics.push({
+        nodeIndex: -1,
+        opType: 'Input',
+        message: `graph input '${input.name}' has ${what} at axis ${i}: give it a value with a dimension override`,
+      });
+      return { elemType: input.elemType };
+    }
+    shape.push(resolved);
+  }
+  return { elemType: input.elemType, shape };
+}
+
+/** File order when it is already topological (the ONNX rule); Kahn's algorithm otherwise. */
+function topologicalOrder(graph: Graph, diagnostics: ShapeDiagnostic[]): Node[] {
+  const producer = new Map<string, number>();
+  graph.nodes.forEach((n, i) => n.outputs.forEach((o) => o !== '' && producer.set(o, i)));
+  let sorted = true;
+  const seen = new Set<string>();
+  outer: for (const n of graph.nodes) {
+    for (const name of n.inputs) {
+      if (name !== '' && producer.has(name) && !seen.has(name)) {
+        sorted = false;
+        break outer;
+      }
+    }
+    for (const o of n.outputs) seen.add(o);
+  }
+  if (sorted) return graph.nodes;
+
+  const pending = new Array<number>(graph.nodes.length).fill(0);
+  const consumers = new Map<number, number[]>();
+  graph.nodes.forEach((n, i) => {
+    for (const name of new Set(n.inputs)) {
+      const p = name === '' ? undefined : producer.get(name);
+      if (p === undefined || p === i) continue;
+      pending[i]++;
+      const list = consumers.get(p);
+      if (list) list.push(i);
+      else consumers.set(p, [i]);
+    }
+  });
+  const order: Node[] = [];
+  const queue: number[] = [];
+  pending.forEach((c, i) => c === 0 && queue.push(i));
+  for (let head = 0; head < queue.length; head++) {
+    const i = queue[head];
+    order.push(graph.nodes[i]);
+    for (const c of consumers.get(i) ?? []) if (--pending[c] === 0) queue.push(c);
+  }
+  if (order.length < graph.nodes.length) {
+    const cyclic = graph.nodes.filter((_, i) => pending[i] > 0);
+    for (const n of cyclic) {
+      diagnostics.push({ nodeIndex: n.index, opType: n.opType, message: 'node is part of a cycle; its outputs are unknown' });
+    }
+    // Cyclic nodes still run last so that their outputs get (unknown) entries.
+    order.push(...cyclic);
+  }
+  return order;
+}
+
+function inferNode(
+  node: Node,
+  opset: number,
+  values: Map<string, InferredValue>,
+  unknownOps: Map<string, number>,
+  diagnostics: ShapeDiagnostic[],
+): void {
+  const markUnknown = (): void => {
+    for (const o of node.outputs) if (o !== '') values.set(o, { elemType: 0 });
+  };
+  const rule = lookupRule(node.domain, node.opType);
+  if (rule === undefined) {
+    const key = node.domain === '' ? node.opType : `${node.domain}.${node.opType}`;
+    unknownOps.set(key, (unknownOps.get(key) ?? 0) + 1);
+    diagnostics.push({ nodeIndex: node.index, opType: node.opType, message: `no shape rule for ${key}` });
+    markUnknown();
+    return;
+  }
+  for (const name of node.inputs) {
+    if (name === '') continue;
+    const v = values.get(name);
+    if (v === undefined) {
+      diagnostics.push({ nodeIndex: node.index, opType: node.opType, message: `input '${name}' is never defined` });
+      markUnknown();
+      return;
+    }
+    if (v.shape === undefined) {
+      markUnknown(); // downstream of an unknown: already reported where it started
+      return;
+    }
+  }
+  let outputs: InferredValue[];
+  try {
+    outputs = rule(new NodeContext(node, opset, values));
+  } catch (err) {
+    // A rule error is an expected gap; anything else is a rule bug that hostile input must not turn into a crash.
+    const message = err instanceof ShapeRuleError ? err.message : `internal error in the shape rule: ${String(err)}`;
+    diagnostics.push({ nodeIndex: node.index, opType: node.opType, message });
+    markUnknown();
+    return;
+  }
+  for (let i = 0; i < node.outputs.length; i++) {
+    const name = node.outputs[i];
+    if (name === '') continue;
+    const out = outputs[i];
+    if (out === undefined) {
+      diagnostics.push({ nodeIndex: node.index, opType: node.opType, message: `output ${i} is not supported by the shape rule` });
+      values.set(name, { elemType: 0 });
+    } else if (out.shape !== undefined && out.shape.some((d) => !Number.isInteger(d) || d < 0)) {
+      diagnostics.push({ nodeIndex: node.index, opType: node.opType, message: `computed an invalid shape [${out.shape.join(',')}] for output ${i}` });
+      values.set(name, { elemType: out.elemType });
+    } else {
+      values.set(name, out);
+    }
+  }
+}

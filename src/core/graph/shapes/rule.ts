@@ -1,0 +1,66 @@
+// The contract between the inference engine and the per-op rules: a rule sees one node through a RuleContext
+// (its inputs' inferred types, its attributes, the opset in force) and returns one InferredValue per output.
+// A rule that lacks something it needs throws ShapeRuleError; the engine turns that into a diagnostic and marks
+// the node's outputs unknown. Rules never guess.
+import type { Attribute, ConstTensor, InferredValue, Node } from '../types';
+
+export class ShapeRuleError extends Error {}
+
+/** Largest tensor whose values inference carries along (shape arithmetic needs a handful, never a weight). */
+export const MAX_TRACKED_VALUES = 1024;
+
+export interface RuleContext {
+  readonly node: Node;
+  /** Opset version of the node's domain. */
+  readonly opset: number;
+  /** Number of input slots as written (trailing omitted inputs included when the file lists them). */
+  readonly inputCount: number;
+  /** Whether input slot `i` is present (a non-empty name). */
+  has(i: number): boolean;
+  /** The inferred value of input `i`; throws when the slot is absent. */
+  input(i: number): InferredValue;
+  /** The known shape of input `i` (the engine guarantees present inputs have shapes). */
+  shape(i: number): number[];
+  elemType(i: number): number;
+  /** Known values of input `i`, or undefined. */
+  values(i: number): number[] | undefined;
+  /** Known values of input `i`, or a ShapeRuleError naming `what` was needed. */
+  requireValues(i: number, what: string): number[];
+  attr(name: string): Attribute | undefined;
+  int(name: string, fallback: number): number;
+  ints(name: string): number[] | undefined;
+  float(name: string, fallback: number): number;
+  str(name: string, fallback: string): string;
+  tensor(name: string): ConstTensor | undefined;
+  fail(message: string): never;
+}
+
+export type ShapeRule = (ctx: RuleContext) => InferredValue[];
+
+/** A family file exports a table of rules keyed by op type (default domain unless `domain` is given). */
+export interface RuleEntry {
+  opType: string;
+  domain?: string;
+  rule: ShapeRule;
+}
+
+export function product(dims: readonly number[]): number {
+  let p = 1;
+  for (const d of dims) p *= d;
+  return p;
+}
+
+/** Normalises a possibly negative axis against `rank`; throws a rule error when out of range. */
+export function normAxis(ctx: RuleContext, axis: number, rank: number): number {
+  const a = axis < 0 ? axis + rank : axis;
+  if (!Number.isInteger(a) || a < 0 || a >= rank) ctx.fail(`axis ${axis} is out of range for rank ${rank}`);
+  return a;
+}
+
+/** A value of known shape, with values attached only when small enough to track. */
+export function tensorValue(elemType: number, shape: number[], values?: number[]): InferredValue {
+  if (values !== undefined && values.length === product(shape) && values.length <= MAX_TRACKED_VALUES) {
+    return { elemType, shape, values };
+  }
+  return { elemType, shape };
+}
