@@ -1,0 +1,70 @@
+"""Deterministic PyTorch -> ONNX export of a rebuilt network, and its conv/linear MAC and parameter counts.
+
+Export follows the route users' files take: eval mode, torch.onnx.export with its defaults (TrainingMode.EVAL,
+constant folding, so BatchNorm after a Conv is folded into it), opset 13, static batch 1.
+"""
+import io
+
+import torch
+from torch import nn
+
+OPSET = 13
+
+
+def deterministic_init(module):
+    """Fills every float parameter and buffer with its own constant.
+
+    Why not the default random init: (1) graph files must be byte-identical across rebuilds; (2) graph_pack keeps
+    the values of tensors of <= 64 elements (e.g. folded conv biases), and random floats would not compress;
+    (3) torch.onnx.export merges equal initializers behind Identity nodes, which the default BN init (folded
+    biases all zero) triggers and trained networks never do — a distinct constant per tensor avoids that artefact.
+    BN running variances stay positive (1 + small offset) so folding is well defined.
+    """
+    tensors = [t for _, t in module.named_parameters()] + [t for _, t in module.named_buffers()]
+    with torch.no_grad():
+        for i, t in enumerate(tensors):
+            if t.is_floating_point():
+                t.fill_(1.0 + 1e-3 * (i + 1))
+    return module
+
+
+def export_bytes(module, input_shape):
+    """ModelProto bytes of `module` exported at `input_shape` (input 'input', output 'logits')."""
+    module.eval()
+    deterministic_init(module)
+    buffer = io.BytesIO()
+    with torch.no_grad():
+        torch.onnx.export(module, torch.zeros(input_shape), buffer, opset_version=OPSET, do_constant_folding=True,
+                          input_names=["input"], output_names=["logits"])
+    return buffer.getvalue()
+
+
+def count_macs_params(module, input_shape, linear_bias_flops=False):
+    """(MACs, params) of the network as built (every module, dead ones included).
+
+    MACs = sum over Conv2d of (C_in/groups)·k²·C_out·H_out·W_out (no bias term) plus Linear in·out — the OFA /
+    HW-NAS-Bench convention; NB201's 'flops' also adds the Linear bias (`linear_bias_flops=True`).
+    Params = all trainable parameters (BN running statistics are buffers, not counted), as every benchmark does.
+    """
+    macs = [0]
+
+    def conv_hook(m, _inputs, out):
+        kh, kw = m.kernel_size
+        macs[0] += (m.in_channels // m.groups) * kh * kw * m.out_channels * out.shape[2] * out.shape[3]
+
+    def linear_hook(m, _inputs, _out):
+        macs[0] += m.in_features * m.out_features + (m.out_features if linear_bias_flops and m.bias is not None else 0)
+
+    handles = []
+    for m in module.modules():
+        if isinstance(m, nn.Conv2d):
+            handles.append(m.register_forward_hook(conv_hook))
+        elif isinstance(m, nn.Linear):
+            handles.append(m.register_forward_hook(linear_hook))
+    module.eval()
+    with torch.no_grad():
+        module(torch.zeros(input_shape))
+    for h in handles:
+        h.remove()
+    params = sum(p.numel() for p in module.parameters())
+    return macs[0], params
