@@ -1,0 +1,102 @@
+"""An ensemble of predictors for one platform: members trained with different seeds on the same split, an
+interval calibrated on the validation split, and the reference data of the out-of-distribution check.
+
+Interval: the members' mean is the prediction; the half-width is spreadScale * std(members), with spreadScale
+chosen so that `coverage` (default 90 %) of the validation graphs' true latencies fall inside. The validation
+relative-error quantile is recorded too (relativeErrorQ), for runtimes that prefer a width proportional to the
+prediction, and as a floor for the spread interval when members happen to agree.
+
+OOD: the runtime standardises member 0's embedding with (mean, std) of the training embeddings, takes the
+distance to the nearest of k centroids (k-means on the standardised training embeddings) divided by sqrt(D), and
+flags the graph when that exceeds the threshold (the `oodQuantile` quantile of the same distance over the
+validation graphs, which the centroids never saw).
+"""
+import numpy as np
+
+from . import loop, metrics
+
+
+def kmeans(points, k, seed=0, iterations=25):
+    """Lloyd's k-means with k-means++-style seeding; returns the centroids [k', D] (k' <= k distinct)."""
+    rng = np.random.default_rng(seed)
+    points = np.asarray(points, dtype=np.float64)
+    k = max(1, min(k, len(points)))
+    centroids = [points[rng.integers(len(points))]]
+    for _ in range(1, k):
+        d2 = np.min(((points[:, None, :] - np.array(centroids)[None]) ** 2).sum(-1), axis=1)
+        if d2.sum() <= 0:
+            break
+        centroids.append(points[rng.choice(len(points), p=d2 / d2.sum())])
+    centroids = np.array(centroids)
+    for _ in range(iterations):
+        assign = nearest_distance(points, centroids, return_index=True)[1]
+        moved = np.array([points[assign == c].mean(0) if np.any(assign == c) else centroids[c]
+                          for c in range(len(centroids))])
+        if np.allclose(moved, centroids):
+            break
+        centroids = moved
+    return centroids
+
+
+def nearest_distance(points, centroids, return_index=False):
+    d2 = (points ** 2).sum(1)[:, None] - 2 * points @ centroids.T + (centroids ** 2).sum(1)[None]
+    index = np.argmin(d2, axis=1)
+    dist = np.sqrt(np.maximum(d2[np.arange(len(points)), index], 0.0))
+    return (dist, index) if return_index else dist
+
+
+class OodReference:
+    def __init__(self, train_embeddings, val_embeddings, centroids=32, quantile=0.99, seed=0):
+        train_embeddings = np.asarray(train_embeddings, dtype=np.float64)
+        self.mean = train_embeddings.mean(0)
+        self.std = train_embeddings.std(0) + 1e-6
+        self.centroids = kmeans(self.standardise(train_embeddings), centroids, seed)
+        self.quantile = quantile
+        self.threshold = float(np.quantile(self.distance(val_embeddings), quantile))
+
+    def standardise(self, embeddings):
+        return (np.asarray(embeddings, dtype=np.float64) - self.mean) / self.std
+
+    def distance(self, embeddings):
+        z = self.standardise(embeddings)
+        return nearest_distance(z, self.centroids) / np.sqrt(z.shape[1])
+
+    def to_json(self, digits=6):
+        r = lambda a: np.round(np.asarray(a, dtype=np.float64), digits).tolist()
+        return {"method": "standardised-nearest-centroid", "embeddingDim": int(len(self.mean)),
+                "mean": r(self.mean), "std": r(self.std), "centroids": r(self.centroids),
+                "distanceScale": "1/sqrt(embeddingDim)", "quantile": self.quantile, "threshold": self.threshold}
+
+
+def calibrate_interval(y_true, member_preds, coverage=0.9):
+    """spreadScale s with |y - mean| <= s * std for `coverage` of the validation graphs."""
+    member_preds = np.asarray(member_preds, dtype=np.float64)
+    mean = member_preds.mean(0)
+    std = member_preds.std(0) + 1e-9
+    ratio = np.abs(np.asarray(y_true) - mean) / std
+    scale = float(np.quantile(ratio, coverage))
+    rel = np.abs(mean / np.asarray(y_true) - 1.0)
+    achieved = float(np.mean(np.abs(np.asarray(y_true) - mean) <= scale * std + 1e-12))
+    return {"method": "member-spread", "coverage": coverage, "spreadScale": scale, "achievedOnValidation": achieved,
+            "relativeErrorQ": float(np.quantile(rel, coverage))}
+
+
+def train_ensemble(model_name, data, platform, train_idx, val_idx, seeds, config=None, log=None):
+    """Trains one member per seed; returns (members, records, summary)."""
+    if len(seeds) < 1:
+        raise ValueError("an ensemble needs at least one seed")
+    _, targets = data.labelled(platform)
+    kind = loop.model_kind(model_name)
+    members, records, val_preds = [], [], []
+    for seed in seeds:
+        model, record, _ = loop.fit(model_name, data, platform, train_idx, val_idx, config, seed=seed, log=log)
+        members.append(model)
+        records.append(record)
+        val_preds.append(loop.predict(model, data, val_idx, kind)[0])
+    mean_val = np.mean(val_preds, axis=0)
+    _, train_embed = loop.predict(members[0], data, train_idx, kind)
+    _, val_embed = loop.predict(members[0], data, val_idx, kind)
+    summary = {"validation": metrics.summary(targets[val_idx], mean_val),
+               "interval": calibrate_interval(targets[val_idx], val_preds),
+               "ood": OodReference(train_embed, val_embed, seed=seeds[0])}
+    return members, records, summary

@@ -1,0 +1,175 @@
+"""Protocol runner: the paper's evaluation protocols on one training-tensor folder and platform, writing one JSON
+line per trained model (report.py turns the lines into bench/results/latency.{md,json}).
+
+  in-domain   per family 90 % train / 10 % test (Table 1); validation carved from the train part (10 % per family)
+  lofo        leave-one-family-out (Table 2): train on the other families, test on the held-out one
+Models: v2 (with --variants for the Table 5/6 ablations), nnlp, flops, flops_mac. Each neural run is scored on
+the test split with the state that had the best VALIDATION MAPE ("selected") and with the last state ("last").
+The regression baselines are deterministic and run once per split. Lines already in --out are skipped, so an
+interrupted run resumes where it stopped.
+
+    training/train/run.sh -m training.train.protocol --tensors DIR --platform ID --protocol in-domain,lofo \
+        --models v2,nnlp,flops,flops_mac --seeds 0-9 --out training/.runs/<dataset>-<platform>.jsonl
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+
+from ..model.regression import LogLinearBaseline
+from . import loop, metrics, runtime, splits
+from .tensors import TensorFolder, TensorFolderError
+
+NEURAL = ("v2", "nnlp")
+REGRESSION = ("flops", "flops_mac")
+
+
+def parse_seeds(text):
+    seeds = []
+    for part in text.split(","):
+        if "-" in part:
+            lo, hi = part.split("-")
+            seeds.extend(range(int(lo), int(hi) + 1))
+        elif part:
+            seeds.append(int(part))
+    return seeds
+
+
+def run_key(line):
+    return (line["protocol"], line["heldOut"], line["model"], line.get("variant"), line["seed"], line["platform"])
+
+
+def load_done(path):
+    done = set()
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as f:
+            for raw in f:
+                if raw.strip():
+                    done.add(run_key(json.loads(raw)))
+    return done
+
+
+def split_plan(data, platform, protocols, families_filter, split_seed):
+    labelled, _ = data.labelled(platform)
+    fams = np.asarray(data.families)
+    plan = []
+    if "in-domain" in protocols:
+        plan.append(("in-domain", None, splits.in_domain(labelled, data.families, split_seed=split_seed)))
+    if "lofo" in protocols:
+        for family in sorted(set(fams[labelled].tolist())):
+            if families_filter and family not in families_filter:
+                continue
+            plan.append(("lofo", family, splits.leave_one_family_out(labelled, data.families, family,
+                                                                     split_seed=split_seed)))
+    return plan
+
+
+def evaluate_neural(model_name, data, platform, split, config, seed, log):
+    train_idx, val_idx, test_idx = split
+    _, targets = data.labelled(platform)
+    kind = loop.model_kind(model_name)
+    model, record, last_state = loop.fit(model_name, data, platform, train_idx, val_idx, config, seed, log)
+    fams = np.asarray(data.families)[test_idx]
+    selected, _ = loop.predict(model, data, test_idx, kind)
+    model.load_state_dict(last_state)
+    last, _ = loop.predict(model, data, test_idx, kind)
+    record.pop("history")
+    return {**record, "selected": metrics.summary_by_family(targets[test_idx], selected, fams),
+            "last": metrics.summary_by_family(targets[test_idx], last, fams)}
+
+
+def evaluate_regression(kind, data, platform, split):
+    train_idx, val_idx, test_idx = split
+    _, targets = data.labelled(platform)
+    started = time.time()
+    fit_idx = np.concatenate([train_idx, val_idx])  # nothing to select: the fit uses train and validation
+    baseline = LogLinearBaseline(kind).fit(data.static_raw[fit_idx], targets[fit_idx])
+    pred = baseline.predict(data.static_raw[test_idx])
+    summary = metrics.summary_by_family(targets[test_idx], pred, np.asarray(data.families)[test_idx])
+    return {"model": kind, "variant": None, "seed": 0, "platform": platform, "fit": baseline.describe(),
+            "selected": summary, "last": summary, "train_seconds": time.time() - started}
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--tensors", required=True)
+    p.add_argument("--platform", required=True)
+    p.add_argument("--protocol", default="in-domain,lofo")
+    p.add_argument("--models", default="v2,nnlp,flops,flops_mac")
+    p.add_argument("--variants", default="full", help="V2 variants: " + ",".join(loop.V2_VARIANTS))
+    p.add_argument("--seeds", default="0-9")
+    p.add_argument("--families", default="", help="lofo: only these held-out families (comma-separated)")
+    p.add_argument("--epochs", type=int, default=loop.DEFAULTS["epochs"])
+    p.add_argument("--max-steps", type=int, default=None)
+    p.add_argument("--dim", type=int, default=loop.DEFAULTS["dim"])
+    p.add_argument("--layers", type=int, default=loop.DEFAULTS["layers"])
+    p.add_argument("--head-hidden", type=int, default=None)
+    p.add_argument("--split-seed", type=int, default=0)
+    p.add_argument("--out", required=True)
+    p.add_argument("--threads", type=int, default=None)
+    p.add_argument("--quiet", action="store_true")
+    return p.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    runtime.configure(args.threads)
+    log = (lambda msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))
+    protocols = [p for p in args.protocol.split(",") if p]
+    models = [m for m in args.models.split(",") if m]
+    variants = [v for v in args.variants.split(",") if v]
+    for p in protocols:
+        if p not in ("in-domain", "lofo"):
+            raise SystemExit("error: unknown protocol %r (in-domain, lofo)" % p)
+    for m in models:
+        if m not in NEURAL + REGRESSION:
+            raise SystemExit("error: unknown model %r (%s)" % (m, ", ".join(NEURAL + REGRESSION)))
+    for v in variants:
+        if v not in loop.V2_VARIANTS:
+            raise SystemExit("error: unknown variant %r (%s)" % (v, ", ".join(loop.V2_VARIANTS)))
+    try:
+        data = TensorFolder(args.tensors)
+        data.platform_column(args.platform)
+    except TensorFolderError as err:
+        raise SystemExit("error: %s" % err)
+    config = {"epochs": args.epochs, "max_steps": args.max_steps, "dim": args.dim, "layers": args.layers,
+              "head_hidden": args.head_hidden or (512 if args.dim == 512 else args.dim)}
+    families_filter = set(f for f in args.families.split(",") if f)
+    done = load_done(args.out)
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+    written = 0
+    for protocol, held_out, split in split_plan(data, args.platform, protocols, families_filter, args.split_seed):
+        base = {"protocol": protocol, "heldOut": held_out, "platform": args.platform,
+                "dataset": data.meta["dataset"], "mode": data.meta["mode"],
+                "vocabularyVersion": data.meta["vocabularyVersion"], "splitSeed": args.split_seed,
+                "split": {"train": int(len(split[0])), "validation": int(len(split[1])), "test": int(len(split[2]))}}
+        jobs = []
+        for m in models:
+            if m in REGRESSION:
+                jobs.append((m, None, 0))
+            else:
+                for v in (variants if m == "v2" else [None]):
+                    jobs.extend((m, v, s) for s in parse_seeds(args.seeds))
+        for model_name, variant, seed in jobs:
+            key = (protocol, held_out, model_name, variant, seed, args.platform)
+            if key in done:
+                continue
+            log("%s %s %s %s seed %d" % (protocol, held_out or "", model_name, variant or "", seed))
+            if model_name in REGRESSION:
+                result = evaluate_regression(model_name, data, args.platform, split)
+            else:
+                result = evaluate_neural(model_name, data, args.platform, split, {**config, "variant": variant or "full"},
+                                         seed, log)
+            line = {**base, **result, "variant": variant, "torch": torch.__version__}
+            with open(args.out, "a", encoding="utf-8") as f:
+                f.write(json.dumps(line) + "\n")
+            written += 1
+    print(json.dumps({"out": args.out, "written": written, "skipped": len(done)}))
+
+
+if __name__ == "__main__":
+    main()
