@@ -1,0 +1,106 @@
+// Fixed mode: a correct cost model (formulas in fixedOps.ts). Per node:
+//   params = elements of the constant weights it reads (initializers and Constant outputs of a parameter type,
+//            see isParameterType), each constant counted once in the model, at its first consumer;
+//   memory = bytes of every distinct input (weights included) + bytes of every output, by element type.
+// A node is incomplete when a shape or element type it needs is unknown or its op has no FLOPs formula; its
+// numbers are then lower bounds.
+import type { Attribute, CostReport, InferredValue, Node, NodeCost, ShapedModel } from '../types';
+import { elementBytes, isParameterType } from './elementBytes';
+import { fixedOpCost, NeedsShape, type OpView } from './fixedOps';
+
+function elements(shape: readonly number[]): number {
+  let p = 1;
+  for (const d of shape) p *= d;
+  return p;
+}
+
+function tensorBytes(v: InferredValue | undefined): number | undefined {
+  if (v?.shape === undefined) return undefined;
+  const b = elementBytes(v.elemType);
+  return b === undefined ? undefined : Math.ceil(elements(v.shape) * b);
+}
+
+function attrNumber(a: Attribute | undefined): number | undefined {
+  return a !== undefined && (a.kind === 'int' || a.kind === 'float') ? a.value : undefined;
+}
+
+class View implements OpView {
+  constructor(
+    readonly node: Node,
+    private readonly values: ReadonlyMap<string, InferredValue>,
+  ) {}
+  private shapeOf(name: string | undefined): number[] | undefined {
+    return name === undefined || name === '' ? undefined : this.values.get(name)?.shape;
+  }
+  inShape(i: number): number[] | undefined {
+    return this.shapeOf(this.node.inputs[i]);
+  }
+  outShape(i: number): number[] | undefined {
+    return this.shapeOf(this.node.outputs[i]);
+  }
+  int(name: string, fallback: number): number {
+    return attrNumber(this.node.attributes.get(name)) ?? fallback;
+  }
+  float(name: string, fallback: number): number {
+    return attrNumber(this.node.attributes.get(name)) ?? fallback;
+  }
+  str(name: string, fallback: string): string {
+    const a = this.node.attributes.get(name);
+    return a?.kind === 'string' ? a.value : fallback;
+  }
+  ints(name: string): number[] | undefined {
+    const a = this.node.attributes.get(name);
+    return a?.kind === 'ints' ? a.value : undefined;
+  }
+}
+
+export function fixedCosts(shaped: ShapedModel): CostReport {
+  const graph = shaped.model.graph;
+  const constants = new Set<string>(graph.initializers.keys());
+  for (const node of graph.nodes) if (node.opType === 'Constant' && node.domain === '' && node.outputs[0]) constants.add(node.outputs[0]);
+  const counted = new Set<string>();
+  const nodes: NodeCost[] = [];
+  const total = { flops: 0, macs: 0, params: 0, memory: 0 };
+  let incomplete = 0;
+
+  for (const node of graph.nodes) {
+    const cost: NodeCost = { nodeIndex: node.index, flops: 0, macs: 0, params: 0, memory: 0, complete: true };
+    const seen = new Set<string>();
+    for (const name of node.inputs) {
+      if (name === '' || seen.has(name)) continue;
+      seen.add(name);
+      const v = shaped.values.get(name);
+      const bytes = tensorBytes(v);
+      if (bytes === undefined) cost.complete = false;
+      else cost.memory += bytes;
+      if (constants.has(name) && !counted.has(name) && v?.shape && node.opType !== 'Constant' && isParameterType(v.elemType, node.opType)) {
+        counted.add(name);
+        cost.params += elements(v.shape);
+      }
+    }
+    for (const name of node.outputs) {
+      if (name === '') continue;
+      const bytes = tensorBytes(shaped.values.get(name));
+      if (bytes === undefined) cost.complete = false;
+      else cost.memory += bytes;
+    }
+    try {
+      const op = node.domain === '' ? fixedOpCost(new View(node, shaped.values)) : undefined;
+      if (op === undefined) cost.complete = false;
+      else {
+        cost.flops = op.flops;
+        cost.macs = op.macs;
+      }
+    } catch (err) {
+      if (!(err instanceof NeedsShape)) throw err;
+      cost.complete = false;
+    }
+    if (!cost.complete) incomplete++;
+    total.flops += cost.flops;
+    total.macs += cost.macs;
+    total.params += cost.params;
+    total.memory += cost.memory;
+    nodes.push(cost);
+  }
+  return { mode: 'fixed', nodes, total, incomplete };
+}
