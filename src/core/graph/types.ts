@@ -40,6 +40,11 @@ export interface ValueInfo {
   name: string;
   elemType: ElemTypeCode;
   shape?: Dim[];
+  /**
+   * Container kind when the value is not a plain tensor (absent = tensor). For 'sequence' and 'optional',
+   * elemType/shape describe the element; for 'map', elemType is the value's element type.
+   */
+  typeKind?: 'sparse_tensor' | 'sequence' | 'optional' | 'map' | 'opaque' | 'unknown';
 }
 
 /** Where a constant tensor's payload lives. The reader records it and never loads large payloads. */
@@ -126,6 +131,8 @@ export interface Model {
   /** File size and how many bytes the reader actually read (the skim reader reads a small fraction). */
   fileSize: number;
   bytesRead: number;
+  /** Non-fatal reader notes: values left undecoded, external data not checked, ... (absent when none). */
+  readWarnings?: string[];
 }
 
 /** Dimension overrides for symbolic dims, e.g. { batch: 1, sequence: 128 }. */

@@ -1,0 +1,159 @@
+// AttributeProto → [name, Attribute]. The declared `type` decides the kind; files from IR versions before 0.0.2
+// leave it 0, and then the populated field decides, as the ONNX helpers do.
+
+import type { Attribute, ConstTensor, Graph } from '../graph/types';
+import { warn, type ReadContext } from './context';
+import { readGraph } from './graph';
+import { readSparseTensor, readTensor } from './tensor';
+import { WireType } from './wire';
+
+/** AttributeProto.AttributeType codes. */
+const AttrType = {
+  UNDEFINED: 0, FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, GRAPH: 5, FLOATS: 6, INTS: 7, STRINGS: 8,
+  TENSORS: 9, GRAPHS: 10, SPARSE_TENSOR: 11, SPARSE_TENSORS: 12, TYPE_PROTO: 13, TYPE_PROTOS: 14,
+} as const;
+
+interface AttributeFields {
+  name: string;
+  refName: string;
+  type: number;
+  f?: number;
+  i?: number;
+  s?: string;
+  t?: ConstTensor;
+  g?: Graph;
+  sparse?: ConstTensor;
+  tp: boolean;
+  floats: number[];
+  ints: number[];
+  strings: string[];
+  tensors: ConstTensor[];
+  graphs: Graph[];
+  sparseTensors: ConstTensor[];
+  typeProtos: number;
+}
+
+/** Reads a length-prefixed AttributeProto; returns undefined for an attribute that carries nothing at all. */
+export function readAttribute(ctx: ReadContext): [string, Attribute] | undefined {
+  const cur = ctx.cur;
+  const outer = cur.enterLength();
+  const start = cur.pos;
+  cur.count();
+  const a: AttributeFields = {
+    name: '', refName: '', type: 0, tp: false,
+    floats: [], ints: [], strings: [], tensors: [], graphs: [], sparseTensors: [], typeProtos: 0,
+  };
+  while (cur.pos < cur.limit) {
+    const tag = cur.readTag();
+    const field = tag >>> 3;
+    const wire = tag & 7;
+    switch (field) {
+      case 1: cur.expectWire(wire, WireType.LEN, 'name'); a.name = cur.readString(); break;
+      case 21: cur.expectWire(wire, WireType.LEN, 'ref_attr_name'); a.refName = cur.readString(); break;
+      case 20: cur.expectWire(wire, WireType.VARINT, 'type'); a.type = cur.readInt64(); break;
+      case 2: cur.expectWire(wire, WireType.I32, 'f'); a.f = cur.readFloat32(); break;
+      case 3: cur.expectWire(wire, WireType.VARINT, 'i'); a.i = cur.readInt64(); break;
+      case 4: cur.expectWire(wire, WireType.LEN, 's'); a.s = cur.readString(); break;
+      case 5:
+        cur.expectWire(wire, WireType.LEN, 't');
+        cur.push('t');
+        a.t = readTensor(ctx);
+        cur.pop();
+        break;
+      case 6:
+        cur.expectWire(wire, WireType.LEN, 'g');
+        cur.push('g');
+        a.g = readGraph(ctx);
+        cur.pop();
+        break;
+      case 22:
+        cur.expectWire(wire, WireType.LEN, 'sparse_tensor');
+        cur.push('sparse_tensor');
+        a.sparse = readSparseTensor(ctx);
+        cur.pop();
+        break;
+      case 14: cur.expectWire(wire, WireType.LEN, 'tp'); cur.skip(wire); a.tp = true; break;
+      case 7: cur.readFloats(wire, 'floats', a.floats); break;
+      case 8: cur.readInt64s(wire, 'ints', a.ints); break;
+      case 9:
+        cur.expectWire(wire, WireType.LEN, 'strings');
+        cur.count();
+        a.strings.push(cur.readString());
+        break;
+      case 10:
+        cur.expectWire(wire, WireType.LEN, 'tensors');
+        cur.push('tensors', a.tensors.length);
+        a.tensors.push(readTensor(ctx));
+        cur.pop();
+        break;
+      case 11:
+        cur.expectWire(wire, WireType.LEN, 'graphs');
+        cur.push('graphs', a.graphs.length);
+        a.graphs.push(readGraph(ctx));
+        cur.pop();
+        break;
+      case 23:
+        cur.expectWire(wire, WireType.LEN, 'sparse_tensors');
+        cur.push('sparse_tensors', a.sparseTensors.length);
+        a.sparseTensors.push(readSparseTensor(ctx));
+        cur.pop();
+        break;
+      case 15: cur.expectWire(wire, WireType.LEN, 'type_protos'); cur.skip(wire); a.typeProtos++; break;
+      default:
+        cur.skip(wire); // doc_string and newer fields
+    }
+  }
+  cur.leave(outer);
+
+  if (a.refName) return [a.name, { kind: 'ref', refName: a.refName }];
+  const type = a.type === AttrType.UNDEFINED ? inferType(a) : a.type;
+  const attribute = buildAttribute(a, type);
+  if (!attribute) {
+    if (a.type === AttrType.UNDEFINED) {
+      warn(ctx, `attribute '${a.name}' at byte ${start} has no type and no value; ignored`);
+      return undefined;
+    }
+    throw cur.fail(`attribute '${a.name}' declares type ${a.type} but carries no value of that type`, start);
+  }
+  return [a.name, attribute];
+}
+
+/** Type of an attribute that does not declare one: the first populated field (old IR versions). */
+function inferType(a: AttributeFields): number {
+  if (a.f !== undefined) return AttrType.FLOAT;
+  if (a.i !== undefined) return AttrType.INT;
+  if (a.s !== undefined) return AttrType.STRING;
+  if (a.t) return AttrType.TENSOR;
+  if (a.g) return AttrType.GRAPH;
+  if (a.sparse) return AttrType.SPARSE_TENSOR;
+  if (a.tp) return AttrType.TYPE_PROTO;
+  if (a.floats.length) return AttrType.FLOATS;
+  if (a.ints.length) return AttrType.INTS;
+  if (a.strings.length) return AttrType.STRINGS;
+  if (a.tensors.length) return AttrType.TENSORS;
+  if (a.graphs.length) return AttrType.GRAPHS;
+  if (a.sparseTensors.length) return AttrType.SPARSE_TENSORS;
+  if (a.typeProtos) return AttrType.TYPE_PROTOS;
+  return AttrType.UNDEFINED;
+}
+
+/** The Attribute of the given type; scalars absent from the file take protobuf's defaults (0, ''). */
+function buildAttribute(a: AttributeFields, type: number): Attribute | undefined {
+  switch (type) {
+    case AttrType.FLOAT: return { kind: 'float', value: a.f ?? 0 };
+    case AttrType.INT: return { kind: 'int', value: a.i ?? 0 };
+    case AttrType.STRING: return { kind: 'string', value: a.s ?? '' };
+    case AttrType.TENSOR: return a.t ? { kind: 'tensor', value: a.t } : undefined;
+    case AttrType.GRAPH: return a.g ? { kind: 'graph', value: a.g } : undefined;
+    case AttrType.SPARSE_TENSOR: return a.sparse ? { kind: 'sparse_tensor', value: a.sparse } : undefined;
+    case AttrType.TYPE_PROTO: return { kind: 'type_proto' };
+    case AttrType.FLOATS: return { kind: 'floats', value: a.floats };
+    case AttrType.INTS: return { kind: 'ints', value: a.ints };
+    case AttrType.STRINGS: return { kind: 'strings', value: a.strings };
+    case AttrType.TENSORS: return { kind: 'tensors', value: a.tensors };
+    case AttrType.GRAPHS: return { kind: 'graphs', value: a.graphs };
+    case AttrType.SPARSE_TENSORS: return { kind: 'sparse_tensors', value: a.sparseTensors };
+    case AttrType.TYPE_PROTOS: return { kind: 'type_protos' };
+    default: return undefined;
+  }
+}

@@ -1,0 +1,127 @@
+// GraphProto and NodeProto → Graph and Node. Subgraphs (If/Loop/Scan bodies) arrive here again through
+// attributes; the cursor's depth limit bounds that recursion.
+
+import type { Attribute, ConstTensor, Graph, Node } from '../graph/types';
+import { readAttribute } from './attribute';
+import type { ReadContext } from './context';
+import { readSparseTensor, readTensor } from './tensor';
+import { readValueInfo } from './valueInfo';
+import { WireType } from './wire';
+
+/** Reads a length-prefixed GraphProto. */
+export function readGraph(ctx: ReadContext): Graph {
+  const cur = ctx.cur;
+  const outer = cur.enterLength();
+  const graph: Graph = { name: '', nodes: [], inputs: [], outputs: [], valueInfo: [], initializers: new Map() };
+  let sparseCount = 0;
+  let initializerCount = 0;
+  while (cur.pos < cur.limit) {
+    const tag = cur.readTag();
+    const field = tag >>> 3;
+    const wire = tag & 7;
+    switch (field) {
+      case 1:
+        cur.expectWire(wire, WireType.LEN, 'node');
+        cur.push('node', graph.nodes.length);
+        graph.nodes.push(readNode(ctx, graph.nodes.length));
+        cur.pop();
+        break;
+      case 2:
+        cur.expectWire(wire, WireType.LEN, 'name');
+        graph.name = cur.readString();
+        break;
+      case 5:
+        cur.expectWire(wire, WireType.LEN, 'initializer');
+        cur.push('initializer', initializerCount++);
+        cur.count();
+        addInitializer(graph.initializers, readTensor(ctx));
+        cur.pop();
+        break;
+      case 15:
+        cur.expectWire(wire, WireType.LEN, 'sparse_initializer');
+        cur.push('sparse_initializer', sparseCount++);
+        cur.count();
+        addInitializer(graph.initializers, readSparseTensor(ctx));
+        cur.pop();
+        break;
+      case 11:
+      case 12:
+      case 13: {
+        const name = field === 11 ? 'input' : field === 12 ? 'output' : 'value_info';
+        const list = field === 11 ? graph.inputs : field === 12 ? graph.outputs : graph.valueInfo;
+        cur.expectWire(wire, WireType.LEN, name);
+        cur.push(name, list.length);
+        list.push(readValueInfo(ctx));
+        cur.pop();
+        break;
+      }
+      default:
+        cur.skip(wire); // doc_string, quantization_annotation, metadata_props, newer fields
+    }
+  }
+  cur.leave(outer);
+  return graph;
+}
+
+/** Initializers are keyed by name; ONNX requires unique names, and a duplicate keeps the last one as ORT does. */
+function addInitializer(initializers: Map<string, ConstTensor>, tensor: ConstTensor): void {
+  initializers.set(tensor.name, tensor);
+}
+
+/** Reads a length-prefixed NodeProto. */
+export function readNode(ctx: ReadContext, index: number): Node {
+  const cur = ctx.cur;
+  if (++ctx.nodeCount > cur.options.maxNodes) {
+    throw cur.fail(`more than ${cur.options.maxNodes} nodes (ReadOptions.maxNodes)`);
+  }
+  const outer = cur.enterLength();
+  cur.count();
+  const node: Node = { index, name: '', opType: '', domain: '', inputs: [], outputs: [], attributes: new Map<string, Attribute>() };
+  let attributeIndex = 0;
+  while (cur.pos < cur.limit) {
+    const tag = cur.readTag();
+    const field = tag >>> 3;
+    const wire = tag & 7;
+    switch (field) {
+      case 1:
+        cur.expectWire(wire, WireType.LEN, 'input');
+        cur.count();
+        node.inputs.push(cur.readString());
+        break;
+      case 2:
+        cur.expectWire(wire, WireType.LEN, 'output');
+        cur.count();
+        node.outputs.push(cur.readString());
+        break;
+      case 3:
+        cur.expectWire(wire, WireType.LEN, 'name');
+        node.name = cur.readString();
+        break;
+      case 4:
+        cur.expectWire(wire, WireType.LEN, 'op_type');
+        node.opType = cur.readString();
+        break;
+      case 7:
+        cur.expectWire(wire, WireType.LEN, 'domain');
+        node.domain = normalizeDomain(cur.readString());
+        break;
+      case 5: {
+        cur.expectWire(wire, WireType.LEN, 'attribute');
+        cur.push('attribute', attributeIndex++);
+        const attribute = readAttribute(ctx);
+        if (attribute) node.attributes.set(attribute[0], attribute[1]);
+        cur.pop();
+        break;
+      }
+      default:
+        cur.skip(wire); // doc_string, overload, metadata_props, device_configurations
+    }
+  }
+  cur.leave(outer);
+  return node;
+}
+
+/** '' and 'ai.onnx' both name the default ONNX operator set. */
+export function normalizeDomain(domain: string): string {
+  return domain === 'ai.onnx' ? '' : domain;
+}
