@@ -31,4 +31,8 @@ export interface Tokens {
   coverage: Coverage;
   /** Op types outside the vocabulary, with counts. */
   unknownOps: Record<string, number>;
+  /** Width of each `nnlpFeatures` row (44 in reference mode; wider in extended mode, whose vocabulary is larger). */
+  nnlpFeatureDim: number;
+  /** Vertices whose output shape is unknown (extended mode encodes them as zeros; reference mode rejects them). */
+  unknownShapes: number;
 }

@@ -1,0 +1,151 @@
+// NAR-Former V2 tokenizer: a ShapedModel → Tokens, in reference mode (the published extractor, quirks included)
+// or extended mode (the quirks fixed, a larger vocabulary, never rejects a model that reads and infers).
+import { computeCosts, ReferenceExtractorError } from '../graph/costs';
+import type { CostReport, ShapedModel } from '../graph/types';
+import { describeCoverage, measureCoverage } from './coverage';
+import { referenceRejects, TokenizeError } from './errors';
+import { EXTENDED_ATTRIBUTE_SLOTS, extendedAttributes, type ExtendedAttrs } from './extendedAttributes';
+import { extendedParser } from './extendedParse';
+import { extendedNnlpRow, NNLP_EXTENDED_DIM, NNLP_REFERENCE_DIM, referenceNnlpRow } from './nnlp';
+import { referenceParser } from './referenceParse';
+import { extendedRow, FEATURE_DIM, referenceRow } from './rows';
+import { staticRaw, staticVector } from './staticVector';
+import type { TokenizerMode, Tokens } from './types';
+import { buildVertexGraph } from './vertexGraph';
+import { extendedShapeLookup, referenceShapeTable } from './vertexShapes';
+import {
+  EXTENDED_VOCABULARY_VERSION,
+  extendedSlot,
+  REFERENCE_VOCABULARY_VERSION,
+  referenceSlot,
+} from './vocabulary';
+
+export { TokenizeError } from './errors';
+export { describeCoverage } from './coverage';
+export { FEATURE_DIM } from './rows';
+export type { Tokens, TokenizerMode, Coverage } from './types';
+
+export interface TokenizeOptions {
+  mode: TokenizerMode;
+  /** Batch size written into the static vector (and, in reference mode, into declared input/output dims). */
+  batch?: number;
+  /** Costs already computed for this model in the mode's cost model ('reference' / 'fixed'); computed if absent. */
+  costs?: CostReport;
+}
+
+export function tokenize(shaped: ShapedModel, options: TokenizeOptions): Tokens {
+  const batch = options.batch ?? 1;
+  if (!(Number.isInteger(batch) && batch > 0)) throw new TokenizeError(`batch must be a positive integer, got ${batch}`);
+  return options.mode === 'reference'
+    ? tokenizeReference(shaped, batch, options.costs)
+    : tokenizeExtended(shaped, batch, options.costs);
+}
+
+function tokenizeReference(shaped: ShapedModel, batch: number, given?: CostReport): Tokens {
+  const model = shaped.model;
+  const opsets = [...model.opsets.values()];
+  const graph = buildVertexGraph(model.graph, referenceParser(opsets), { onCycle: 'reject' });
+  const shapes = referenceShapeTable(shaped, batch);
+  let costs: CostReport;
+  try {
+    costs = given ?? computeCosts(shaped, 'reference');
+  } catch (err) {
+    if (err instanceof ReferenceExtractorError) throw referenceRejects(`FLOPs count fails at ${err.message}`);
+    throw err;
+  }
+  if (costs.mode !== 'reference') throw new TokenizeError(`reference mode needs reference costs, got '${costs.mode}'`);
+
+  const names: string[] = [];
+  const opTypes: string[] = [];
+  const outputShapes: number[][] = [];
+  const features: Float32Array[] = [];
+  const nnlpFeatures: Float32Array[] = [];
+  const slots: (number | undefined)[] = [];
+  for (const v of graph.vertices) {
+    const shape = shapes.get(v.name);
+    if (!shape) throw referenceRejects(`no shape for tensor '${v.name}'`);
+    const slot = referenceSlot(v.opType);
+    const attrs = v.payload ?? [];
+    names.push(v.name);
+    opTypes.push(v.opType);
+    outputShapes.push(shape);
+    slots.push(slot);
+    features.push(referenceRow(slot, attrs, shape));
+    nnlpFeatures.push(referenceNnlpRow(v.opType, slot, attrs, shape));
+  }
+  const raw = staticRaw(batch, costs);
+  const { coverage, unknownOps } = measureCoverage(opTypes, slots);
+  return {
+    mode: 'reference',
+    vocabularyVersion: REFERENCE_VOCABULARY_VERSION,
+    names,
+    opTypes,
+    outputShapes,
+    edges: graph.edges,
+    features,
+    featureDim: FEATURE_DIM,
+    nnlpFeatures,
+    nnlpFeatureDim: NNLP_REFERENCE_DIM,
+    static: staticVector(raw),
+    staticRaw: raw,
+    coverage,
+    unknownOps,
+    unknownShapes: 0,
+  };
+}
+
+function tokenizeExtended(shaped: ShapedModel, batch: number, given?: CostReport): Tokens {
+  const graph = buildVertexGraph(shaped.model.graph, extendedParser, { onCycle: 'append' });
+  const shapeOf = extendedShapeLookup(shaped);
+  const costs = given ?? computeCosts(shaped, 'fixed');
+  if (costs.mode !== 'fixed') throw new TokenizeError(`extended mode needs fixed-mode costs, got '${costs.mode}'`);
+
+  const names: string[] = [];
+  const opTypes: string[] = [];
+  const outputShapes: number[][] = [];
+  const features: Float32Array[] = [];
+  const nnlpFeatures: Float32Array[] = [];
+  const slots: (number | undefined)[] = [];
+  const noAttrs: ExtendedAttrs = new Array(EXTENDED_ATTRIBUTE_SLOTS).fill(undefined);
+  let unknownShapes = 0;
+  for (const v of graph.vertices) {
+    const node = v.node;
+    const domain = node?.domain ?? '';
+    const opType = node && domain !== '' && domain !== 'ai.onnx' ? `${domain}.${v.opType}` : v.opType;
+    const slot = node ? extendedSlot(node.opType, domain) : undefined;
+    const attrs = node && slot !== undefined ? extendedAttributes(node, shapeOf) : noAttrs;
+    const shape = shapeOf(v.name);
+    if (!shape) unknownShapes++;
+    names.push(v.name);
+    opTypes.push(opType);
+    // An unknown shape is reported as [] here; `unknownShapes` and the all-zero shape block say it is unknown.
+    outputShapes.push(shape ?? []);
+    slots.push(slot);
+    features.push(extendedRow(slot, attrs, shape));
+    nnlpFeatures.push(extendedNnlpRow(v.opType, slot, attrs, shape));
+  }
+  const raw = staticRaw(batch, costs);
+  const { coverage, unknownOps } = measureCoverage(opTypes, slots);
+  return {
+    mode: 'extended',
+    vocabularyVersion: EXTENDED_VOCABULARY_VERSION,
+    names,
+    opTypes,
+    outputShapes,
+    edges: graph.edges,
+    features,
+    featureDim: FEATURE_DIM,
+    nnlpFeatures,
+    nnlpFeatureDim: NNLP_EXTENDED_DIM,
+    static: staticVector(raw),
+    staticRaw: raw,
+    coverage,
+    unknownOps,
+    unknownShapes,
+  };
+}
+
+/** One-line coverage summary of a Tokens result. */
+export function coverageLine(tokens: Tokens): string {
+  return describeCoverage({ coverage: tokens.coverage, unknownOps: tokens.unknownOps });
+}
