@@ -35,6 +35,13 @@ const products = [
 
 await esbuild.build({ ...common, entryPoints: products, outdir: 'dist', banner: { js: '' } });
 
+// Webview scripts (media/src/*View.ts) run in the browser side of VS Code: bundled with Chart.js into dist/media/.
+const webviews = filesUnder('media/src', 'View.ts');
+if (webviews.length) {
+  await esbuild.build({ bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: true,
+    logLevel: 'warning', entryPoints: webviews, outdir: 'dist/media', minify: args.has('--production') });
+}
+
 // --tests builds every unit test; --tests=onnx builds only test/onnx (so that parallel work does not collide).
 const testsArg = [...args].find((a) => a === '--tests' || a.startsWith('--tests='));
 if (testsArg) {

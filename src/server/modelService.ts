@@ -1,0 +1,124 @@
+// One model file in, one ModelReport out: stat and size guard, content hash, cache, core analysis, prediction.
+import { statSync } from 'node:fs';
+import type { AnalyzeOptions, ModelReport, PredictionResult, ServerStatus, ErrorCode } from './protocol';
+import { hashFile, CancelledError } from './contentHash';
+import { ResultCache } from './resultCache';
+import { loadManifest, type PredictorManifest } from './predictorManifest';
+import { Predictor } from './predictor';
+import { defaultExecutionProviders } from './executionProviders';
+import { runPipeline, PipelineError } from './pipeline';
+import { summarize } from './summarize';
+
+export class RequestError extends Error {
+  constructor(readonly code: ErrorCode, message: string) {
+    super(message);
+    this.name = 'RequestError';
+  }
+}
+
+const DEFAULT_MAX_MB = 2048;
+
+export class ModelService {
+  private readonly cache = new ResultCache<ModelReport>(2000);
+  private manifest: PredictorManifest | null | undefined;
+  private manifestError: string | undefined;
+  private predictor: Predictor | undefined;
+  private lastExecutionProvider: string | null = null;
+
+  constructor(private readonly modelsDir: string) {}
+
+  /** Loaded lazily and once: the manifest is part of the installed extension, not of the workspace. */
+  private getPredictor(): Predictor | string {
+    if (this.manifest === undefined) {
+      try {
+        this.manifest = loadManifest(this.modelsDir);
+        if (this.manifest) this.predictor = new Predictor(this.manifest);
+      } catch (e) {
+        this.manifest = null;
+        this.manifestError = (e as Error).message;
+      }
+    }
+    return this.predictor ?? this.manifestError ?? 'no predictor installed';
+  }
+
+  status(): ServerStatus {
+    const p = this.getPredictor();
+    return {
+      predictorsInstalled: typeof p !== 'string',
+      platforms: typeof p === 'string' ? [] : p.platforms,
+      executionProvider: this.lastExecutionProvider,
+      pid: process.pid,
+    };
+  }
+
+  async analyze(path: string, options: AnalyzeOptions, isCancelled: () => boolean): Promise<ModelReport> {
+    let size: number;
+    try {
+      const st = statSync(path);
+      if (!st.isFile()) throw new RequestError('not-found', `${path} is not a file`);
+      size = st.size;
+    } catch (e) {
+      if (e instanceof RequestError) throw e;
+      throw new RequestError('not-found', `cannot open ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    const maxMB = options.maxFileSizeMB ?? DEFAULT_MAX_MB;
+    if (size > maxMB * 1024 * 1024) {
+      throw new RequestError('too-large', `${(size / 1024 / 1024).toFixed(0)} MB is over narLens.maxFileSizeMB (${maxMB} MB)`);
+    }
+    const t0 = performance.now();
+    let contentHash: string;
+    try {
+      contentHash = hashFile(path, isCancelled);
+    } catch (e) {
+      if (e instanceof CancelledError) throw new RequestError('cancelled', 'cancelled');
+      throw new RequestError('not-found', `cannot read ${path}: ${(e as Error).message}`);
+    }
+    const tHash = performance.now() - t0;
+    const key = `${contentHash}|${options.batch ?? ''}|${JSON.stringify(options.overrides ?? {})}`;
+    const hit = this.cache.get(key);
+    if (hit) return { ...hit, path, cached: true, timingsMs: { ...hit.timingsMs, hash: tHash } };
+    if (isCancelled()) throw new RequestError('cancelled', 'cancelled');
+
+    const t1 = performance.now();
+    let result;
+    try {
+      result = runPipeline(path, { batch: options.batch, overrides: options.overrides });
+    } catch (e) {
+      if (e instanceof PipelineError) throw new RequestError('read-error', e.message);
+      throw new RequestError('internal', `analysis failed: ${(e as Error).message}`);
+    }
+    const tAnalyze = performance.now() - t1;
+
+    const t2 = performance.now();
+    const prediction = await this.predict(result.tokens, options);
+    const tPredict = performance.now() - t2;
+
+    const report = summarize({
+      path,
+      contentHash,
+      model: result.model,
+      shaped: result.shaped,
+      cost: result.cost,
+      coverage: result.coverage,
+      unknownOps: result.unknownOps,
+      prediction,
+      timingsMs: { hash: tHash, analyze: tAnalyze, predict: tPredict },
+    });
+    // Only cache results that do not depend on a transient failure.
+    if (prediction.status !== 'error') this.cache.set(key, report);
+    return report;
+  }
+
+  private async predict(tokens: import('../core/tokenizer/types').Tokens | undefined, options: AnalyzeOptions): Promise<PredictionResult> {
+    const p = this.getPredictor();
+    if (typeof p === 'string') return p === 'no predictor installed' ? { status: 'none', reason: p } : { status: 'error', message: p };
+    if (!tokens) return { status: 'error', message: 'the tokenizer could not encode this model' };
+    try {
+      const r = await p.predict(tokens, options.executionProviders ?? defaultExecutionProviders());
+      if (r.status === 'ok') this.lastExecutionProvider = r.executionProvider;
+      return r;
+    } catch (e) {
+      return { status: 'error', message: (e as Error).message };
+    }
+  }
+}
