@@ -1,0 +1,1 @@
+"""Python unit tests of training/ (run by test/training/*.test.ts, or `python3 -m unittest discover training/tests`)."""
