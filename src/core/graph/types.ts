@@ -159,6 +159,8 @@ export interface ShapedModel {
   /** Op types with no shape rule, with counts; their outputs (and what depends on them) are unknown. */
   unknownOps: Map<string, number>;
   diagnostics: ShapeDiagnostic[];
+  /** The batch override inference ran with (`inferShapes` options.batch), when one was given. */
+  batch?: number;
 }
 
 export type CostMode = 'reference' | 'fixed';

@@ -10,9 +10,11 @@
 //               'bilinear' and a missing mode fail
 //   ConvTranspose fails (routed to the Conv routine, which asserts);  MatMul is not counted ("Matmul" key)
 //   Relu Reshape MaxPool Split Transpose Concat Flatten Cast Slice Clip   0
+// Shapes come from referenceShapes: graph outputs keep their declared shape, as in the reference.
 // Memory ("macs" in the reference) = for nodes in that table only, Σ prod(output shapes) + params (elements).
 // bias = 1 when the node lists exactly three inputs. Totals are raw; the tokenizer divides by 1e9.
 import type { CostReport, Node, NodeCost, ShapedModel } from '../types';
+import { referenceShapes } from '../shapes/referenceView';
 import { ReferenceExtractorError } from './errors';
 
 type Shape = number[];
@@ -123,7 +125,7 @@ const TABLE: Record<string, (node: Node, shape: Lookup) => Result> = {
 };
 
 export function referenceCosts(shaped: ShapedModel): CostReport {
-  const shape: Lookup = (name) => shaped.values.get(name)?.shape;
+  const shape: Lookup = referenceShapes(shaped);
   const nodes: NodeCost[] = [];
   const total = { flops: 0, macs: 0, params: 0, memory: 0 };
   let incomplete = 0;

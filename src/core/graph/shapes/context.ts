@@ -7,6 +7,7 @@ export class NodeContext implements RuleContext {
     readonly node: Node,
     readonly opset: number,
     private readonly known: ReadonlyMap<string, InferredValue>,
+    private readonly onWarn: (message: string) => void,
   ) {}
 
   get inputCount(): number {
@@ -85,6 +86,10 @@ export class NodeContext implements RuleContext {
     if (a === undefined) return undefined;
     if (a.kind === 'tensor' || a.kind === 'sparse_tensor') return a.value;
     return this.fail(`attribute '${name}' should be a tensor, found ${a.kind}`);
+  }
+
+  warn(message: string): void {
+    this.onWarn(message);
   }
 
   fail(message: string): never {

@@ -37,7 +37,9 @@ export function inferShapes(model: Model, options: InferOptions = {}): ShapedMod
     const opset = model.opsets.get(node.domain) ?? 1;
     inferNode(node, opset, values, unknownOps, diagnostics);
   }
-  return { model, values, unknownOps, diagnostics };
+  const shaped: ShapedModel = { model, values, unknownOps, diagnostics };
+  if (options.batch !== undefined) shaped.batch = options.batch;
+  return shaped;
 }
 
 function constValue(elemType: number, dims: number[], vals?: number[]): InferredValue {
@@ -47,6 +49,10 @@ function constValue(elemType: number, dims: number[], vals?: number[]): Inferred
 }
 
 function seedInput(input: ValueInfo, options: InferOptions, diagnostics: ShapeDiagnostic[]): InferredValue {
+  if (input.typeKind !== undefined && input.typeKind !== 'sparse_tensor') {
+    diagnostics.push({ nodeIndex: -1, opType: 'Input', message: `graph input '${input.name}' is a ${input.typeKind}, not a tensor` });
+    return { elemType: input.elemType };
+  }
   if (input.shape === undefined) {
     diagnostics.push({ nodeIndex: -1, opType: 'Input', message: `graph input '${input.name}' has no declared shape` });
     return { elemType: input.elemType };
@@ -154,7 +160,8 @@ function inferNode(
   }
   let outputs: InferredValue[];
   try {
-    outputs = rule(new NodeContext(node, opset, values));
+    const warn = (message: string): void => void diagnostics.push({ nodeIndex: node.index, opType: node.opType, message });
+    outputs = rule(new NodeContext(node, opset, values, warn));
   } catch (err) {
     // A rule error is an expected gap; anything else is a rule bug that hostile input must not turn into a crash.
     const message = err instanceof ShapeRuleError ? err.message : `internal error in the shape rule: ${String(err)}`;

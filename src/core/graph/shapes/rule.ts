@@ -33,6 +33,8 @@ export interface RuleContext {
   str(name: string, fallback: string): string;
   tensor(name: string): ConstTensor | undefined;
   fail(message: string): never;
+  /** Records a diagnostic without failing (the rule still produces its outputs). */
+  warn(message: string): void;
 }
 
 export type ShapeRule = (ctx: RuleContext) => InferredValue[];

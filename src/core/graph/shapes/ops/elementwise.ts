@@ -49,7 +49,7 @@ const predicate = (elemType: number): ShapeRule => (ctx) => [{ elemType, shape: 
 type Binary = (a: number, b: number) => number;
 const arithmetic: Record<string, Binary | null> = {
   Add: (a, b) => a + b, Sub: (a, b) => a - b, Mul: (a, b) => a * b, Div: (a, b) => a / b, Mod: (a, b) => a % b,
-  Pow: (a, b) => a ** b, BitShift: null, BitwiseAnd: null, BitwiseOr: null, BitwiseXor: null, PRelu: null,
+  Pow: (a, b) => a ** b, BitShift: null, BitwiseAnd: null, BitwiseOr: null, BitwiseXor: null,
 };
 const comparison: Record<string, Binary> = {
   Equal: (a, b) => +(a === b), Less: (a, b) => +(a < b), Greater: (a, b) => +(a > b),
@@ -95,6 +95,23 @@ const where: ShapeRule = (ctx) => {
     vals = cb.map((cond, j) => (cond !== 0 ? xb[j] : yb[j]));
   }
   return [tensorValue(ctx.elemType(1), shape, vals)];
+};
+
+// The slope broadcasts to X (unidirectionally from opset 7; per channel before), so Y always has X's shape.
+const prelu: ShapeRule = (ctx) => {
+  const x = ctx.shape(0);
+  if (ctx.opset >= 7) {
+    const b = broadcastShapes([x, ctx.shape(1)]);
+    if (b.length !== x.length || b.some((d, i) => d !== x[i])) ctx.fail(`slope [${ctx.shape(1).join(',')}] does not broadcast to X [${x.join(',')}]`);
+  }
+  return [{ elemType: ctx.elemType(0), shape: x.slice() }];
+};
+
+// Stop words remove a data-dependent number of strings; without them the shape is unchanged.
+const stringNormalizer: ShapeRule = (ctx) => {
+  const stop = ctx.attr('stopwords');
+  const removes = stop?.kind === 'strings' && stop.value.length > 0;
+  return [removes ? { elemType: ElemType.STRING } : { elemType: ElemType.STRING, shape: ctx.shape(0).slice() }];
 };
 
 const cast: ShapeRule = (ctx) => {
@@ -145,7 +162,9 @@ export const elementwiseRules: RuleEntry[] = [
   { opType: 'Max', rule: variadic(Math.max) },
   { opType: 'Min', rule: variadic(Math.min) },
   { opType: 'Mean', rule: variadic(null) },
+  { opType: 'PRelu', rule: prelu },
   { opType: 'Where', rule: where },
+  { opType: 'StringNormalizer', rule: stringNormalizer },
   { opType: 'Cast', rule: cast },
   { opType: 'CastLike', rule: castLike },
   { opType: 'Clip', rule: clip },
