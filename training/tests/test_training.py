@@ -1,0 +1,158 @@
+"""Loss, schedule, training with validation selection, regression baselines, ensemble interval and OOD, and the
+protocol runner + report on a small synthetic folder."""
+import io
+import json
+import os
+import unittest
+from contextlib import redirect_stdout
+
+import numpy as np
+import torch
+
+from training.model.regression import LogLinearBaseline
+from training.train import ensemble, loop, protocol, report, splits
+from training.train.synthetic import make_folder
+from training.train.tensors import TensorFolder
+from training.tests.common import temp_dir
+
+torch.set_num_threads(1)
+SMALL = {"dim": 32, "layers": 2, "head_hidden": 32}
+
+
+class LossAndSchedule(unittest.TestCase):
+    def test_relative_squared_error(self):
+        loss = loop.relative_squared_error(torch.tensor([1.1, 1.5, 4.0]), torch.tensor([1.0, 3.0, 4.0]))
+        self.assertAlmostEqual(float(loss), (0.01 + 0.25 + 0.0) / 3, places=6)
+
+    def test_warmup_then_linear_decay_to_zero(self):
+        f = loop.linear_warmup_decay(100, 0.1)
+        self.assertEqual([f(0), f(5), f(10), f(55), f(100)], [0.0, 0.5, 1.0, 0.5, 0.0])
+        steps = [f(i) for i in range(101)]
+        self.assertEqual(max(steps), 1.0)
+        self.assertTrue(all(a <= b for a, b in zip(steps[:10], steps[1:11])))
+        self.assertTrue(all(a >= b for a, b in zip(steps[10:], steps[11:])))
+
+
+class Training(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = temp_dir()
+        cls.data = TensorFolder(make_folder(cls.tmp.name, graphs=96, seed=5))
+        labelled, cls.y = cls.data.labelled("synthetic-a")
+        cls.split = splits.in_domain(labelled, cls.data.families, split_seed=0)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def test_v2_learns_and_keeps_the_best_validation_epoch(self):
+        train, val, _ = self.split
+        model, record, last_state = loop.fit("v2", self.data, "synthetic-a", train, val, {**SMALL, "epochs": 15}, 0)
+        losses = [h["train_loss"] for h in record["history"]]
+        self.assertLess(losses[-1], 0.5 * losses[0])
+        val_mapes = [h["val_mape"] for h in record["history"]]
+        self.assertEqual(record["best_epoch"], int(np.argmin(val_mapes)))
+        pred, embed = loop.predict(model, self.data, val, "v2")
+        self.assertAlmostEqual(100 * np.mean(np.abs(pred - self.y[val]) / self.y[val]), min(val_mapes), places=3)
+        self.assertEqual(embed.shape, (len(val), 32))
+        self.assertEqual(record["steps"], 15 * -(-len(train) // 16))
+
+    def test_nnlp_trains_and_max_steps_stops_early(self):
+        train, val, _ = self.split
+        _, record, _ = loop.fit("nnlp", self.data, "synthetic-a", train, val, {**SMALL, "epochs": 5, "max_steps": 7}, 1)
+        self.assertEqual(record["steps"], 7)
+        self.assertEqual(record["variant"], None)
+
+    def test_unknown_model_and_variant(self):
+        with self.assertRaisesRegex(ValueError, "unknown neural model 'gcn'"):
+            loop.build_model("gcn", self.data, {**loop.DEFAULTS, **SMALL})
+        with self.assertRaisesRegex(ValueError, "unknown V2 variant 'tiny'"):
+            loop.build_model("v2", self.data, {**loop.DEFAULTS, **SMALL, "variant": "tiny"})
+
+
+class Regression(unittest.TestCase):
+    def test_recovers_a_power_law(self):
+        rng = np.random.default_rng(0)
+        raw = np.stack([np.ones(50), rng.uniform(0.1, 10, 50), rng.uniform(0.01, 1, 50), rng.uniform(0.01, 2, 50)], 1)
+        y = 3.0 * raw[:, 1] ** 0.8 * raw[:, 3] ** 0.3
+        both = LogLinearBaseline("flops_mac").fit(raw, y)
+        self.assertAlmostEqual(both.describe()["exponents"]["log GFLOPs"], 0.8, places=3)
+        self.assertAlmostEqual(both.describe()["exponents"]["log Gmacs"], 0.3, places=3)
+        self.assertLess(np.max(np.abs(both.predict(raw) / y - 1)), 1e-3)
+        flops_only = LogLinearBaseline("flops").fit(raw, y)
+        self.assertGreater(np.mean(np.abs(flops_only.predict(raw) / y - 1)), 0.01)
+
+    def test_bad_use(self):
+        with self.assertRaisesRegex(ValueError, "unknown regression baseline"):
+            LogLinearBaseline("params")
+        with self.assertRaisesRegex(ValueError, "positive"):
+            LogLinearBaseline("flops").fit(np.ones((3, 4)), [1.0, -1.0, 2.0])
+        with self.assertRaisesRegex(RuntimeError, "before fit"):
+            LogLinearBaseline("flops").predict(np.ones((1, 4)))
+
+
+class EnsembleParts(unittest.TestCase):
+    def test_interval_calibration_reaches_its_coverage(self):
+        rng = np.random.default_rng(0)
+        y = rng.uniform(1, 10, 200)
+        members = y[None] * (1 + rng.normal(0, 0.05, (3, 200)))
+        cal = ensemble.calibrate_interval(y, members, coverage=0.9)
+        self.assertGreaterEqual(cal["achievedOnValidation"], 0.9)
+        self.assertLess(cal["achievedOnValidation"], 0.93)
+        self.assertGreater(cal["spreadScale"], 0)
+
+    def test_ood_flags_shifted_embeddings(self):
+        rng = np.random.default_rng(1)
+        train = rng.normal(0, 1, (300, 16))
+        val = rng.normal(0, 1, (60, 16))
+        ood = ensemble.OodReference(train, val, centroids=8, quantile=0.95)
+        self.assertLessEqual(np.mean(ood.distance(val) > ood.threshold), 0.06)
+        self.assertTrue(np.all(ood.distance(rng.normal(6, 1, (20, 16))) > ood.threshold))
+        js = ood.to_json()
+        self.assertEqual((len(js["centroids"]), len(js["centroids"][0])), (8, 16))
+
+
+class ProtocolAndReport(unittest.TestCase):
+    def test_runs_resume_and_render(self):
+        with temp_dir() as tmp:
+            folder = make_folder(os.path.join(tmp, "t"), graphs=60, seed=7)
+            runs = os.path.join(tmp, "runs.jsonl")
+            args = ["--tensors", folder, "--platform", "synthetic-a", "--protocol", "in-domain,lofo",
+                    "--models", "v2,nnlp,flops", "--variants", "full,no_static", "--seeds", "0-1", "--epochs", "1",
+                    "--dim", "16", "--out", runs, "--quiet", "--families", "beta"]
+            with redirect_stdout(io.StringIO()) as out:
+                protocol.main(args)
+            first = json.loads(out.getvalue())
+            # per split: v2 2 variants x 2 seeds + nnlp 2 seeds + flops 1 = 7; splits: in-domain + lofo(beta)
+            self.assertEqual(first["written"], 14)
+            with redirect_stdout(io.StringIO()) as out:
+                protocol.main(args)
+            self.assertEqual(json.loads(out.getvalue())["written"], 0)
+            with open(runs, encoding="utf-8") as f:
+                lines = [json.loads(l) for l in f]
+            lofo = [l for l in lines if l["protocol"] == "lofo"]
+            self.assertTrue(all(l["heldOut"] == "beta" and set(l["selected"]["families"]) == {"beta"} for l in lofo))
+            with redirect_stdout(io.StringIO()):
+                report.main([runs, "--out", os.path.join(tmp, "bench")])
+            with open(os.path.join(tmp, "bench", "latency.md"), encoding="utf-8") as f:
+                md = f.read()
+            with open(os.path.join(tmp, "bench", "latency.json"), encoding="utf-8") as f:
+                js = json.load(f)
+            section = js["sections"]["synthetic / synthetic-a (reference tokens)"]
+            v2_runs = [l for l in lines if l["protocol"] == "in-domain" and l["model"] == "v2" and l["variant"] == "full"]
+            self.assertAlmostEqual(section["inDomain"]["v2"]["all"]["mape"]["avg"],
+                                   np.mean([l["selected"]["all"]["mape"] for l in v2_runs]))
+            self.assertEqual(section["inDomain"]["v2"]["all"]["mape"]["n"], 2)
+            self.assertIn("| beta |", md)
+            self.assertIn("### Leave one family out", md)
+            self.assertIn("− static features", md)
+
+    def test_rejects_unknown_names(self):
+        with self.assertRaisesRegex(SystemExit, "unknown model 'gcn'"):
+            protocol.main(["--tensors", "x", "--platform", "p", "--models", "gcn", "--out", "o"])
+        with self.assertRaisesRegex(SystemExit, "not a folder"):
+            protocol.main(["--tensors", "/nonexistent", "--platform", "p", "--out", "o"])
+
+
+if __name__ == "__main__":
+    unittest.main()
