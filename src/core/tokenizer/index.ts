@@ -12,7 +12,7 @@ import { extendedRow, FEATURE_DIM, referenceRow } from './rows';
 import { staticRaw, staticVector } from './staticVector';
 import type { TokenizerMode, Tokens } from './types';
 import { buildVertexGraph } from './vertexGraph';
-import { extendedShapeLookup, referenceShapeTable } from './vertexShapes';
+import { extendedShapeLookup, referenceShapeTable, withReferenceShapes } from './vertexShapes';
 import {
   EXTENDED_VOCABULARY_VERSION,
   extendedSlot,
@@ -48,7 +48,7 @@ function tokenizeReference(shaped: ShapedModel, batch: number, given?: CostRepor
   const shapes = referenceShapeTable(shaped, batch);
   let costs: CostReport;
   try {
-    costs = given ?? computeCosts(shaped, 'reference');
+    costs = given ?? computeCosts(withReferenceShapes(shaped, shapes), 'reference');
   } catch (err) {
     if (err instanceof ReferenceExtractorError) throw referenceRejects(`FLOPs count fails at ${err.message}`);
     throw err;
@@ -149,3 +149,6 @@ function tokenizeExtended(shaped: ShapedModel, batch: number, given?: CostReport
 export function coverageLine(tokens: Tokens): string {
   return describeCoverage({ coverage: tokens.coverage, unknownOps: tokens.unknownOps });
 }
+
+export { writeTrainingTensors, type TrainingItem, type TrainingFolderInfo } from './trainingTensors';
+export { encodeNpy, decodeNpy } from './npy';

@@ -51,6 +51,21 @@ export function referenceShapeTable(shaped: ShapedModel, batch: number): Map<str
   return table;
 }
 
+/**
+ * The model with every tensor's shape replaced by the reference's view of it. The reference counts FLOPs over
+ * its own shape table, which differs from inference where a declared graph output disagrees with it or where the
+ * batch is written into a non-initializer weight input (e.g. a Conv weight passed as a graph input).
+ */
+export function withReferenceShapes(shaped: ShapedModel, table: Map<string, number[] | null>): ShapedModel {
+  const values = new Map(shaped.values);
+  for (const [name, shape] of table) {
+    if (!shape) continue;
+    const known = values.get(name);
+    values.set(name, { ...(known ?? { elemType: 0 }), shape });
+  }
+  return { ...shaped, values };
+}
+
 /** Extended mode: a lookup giving the inferred shape of a tensor, or undefined when inference does not know it. */
 export function extendedShapeLookup(shaped: ShapedModel): (name: string) => number[] | undefined {
   const graph = shaped.model.graph;
