@@ -1,0 +1,170 @@
+// Smoke training → ONNX export → onnxruntime-node parity, on a synthetic training-tensor folder that the test
+// generates: a 3-member V2 ensemble and a 1-member NNLP predictor are trained for a few steps, exported with the
+// DESIGN.md interface (dynamic B and N, opset 17), and onnxruntime-node must reproduce PyTorch's outputs on
+// saved samples (≤ 1e-4 relative), give the same prediction for a graph alone as inside a padded batch, and
+// the manifest / side-car must describe the files (hash, tokenizer, members, interval, OOD reference).
+
+import { strict as assert } from 'node:assert';
+import { createHash } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import * as ort from 'onnxruntime-node';
+import { missingTorch, runModule, tempFolder } from './python';
+
+interface Packed { dims: number[]; data: number[] }
+interface Parity { inputs: Record<string, Packed>; outputs: Record<string, Packed> }
+interface ManifestEntry {
+  id: string; platform: string; file: string; sha256: string; sidecar: string; opset: number;
+  inputs: { tokenDim: number; staticDim: number };
+  tokenizer: { mode: string; vocabularyVersion: string };
+  trainedOn: { dataset: string; train: number; validation: number; families: string[] };
+  architecture: { model: string; dim: number; parametersPerMember: number };
+  ensemble: { members: { seed: number; validationMape: number }[] };
+  validation: { n: number; mape: number; acc10: number; kendall: number };
+  interval: { spreadScale: number; coverage: number };
+}
+interface Sidecar {
+  interval: { spreadScale: number };
+  ood: { mean: number[]; std: number[]; centroids: number[][]; threshold: number; embeddingDim: number };
+}
+
+const skip = missingTorch();
+let dir = '';
+
+function train(model: string, members: number, parity: string): void {
+  const result = runModule('training.train.train_predictor', [
+    '--tensors', join(dir, 'tensors'), '--platform', 'synthetic-a', '--model', model, '--members', String(members),
+    '--epochs', '2', '--dim', '32', '--layers', '2', '--out', join(dir, 'models'), '--parity', parity, '--quiet']);
+  assert.equal(result.status, 0, `train_predictor (${model}) failed:\n${result.stderr.slice(-3000)}`);
+}
+
+before(() => {
+  if (skip) return;
+  dir = tempFolder('training-export-');
+  const made = runModule('training.train.synthetic', ['--out', join(dir, 'tensors'), '--graphs', '80', '--seed', '11']);
+  assert.equal(made.status, 0, made.stderr);
+  train('v2', 3, join(dir, 'parity-v2.json'));
+  train('nnlp', 1, join(dir, 'parity-nnlp.json'));
+});
+
+after(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+function tensor(p: Packed): ort.Tensor {
+  return new ort.Tensor('float32', Float32Array.from(p.data), p.dims);
+}
+
+/** Largest |a-b| / max(|b|, 1e-3 · max|b|): relative, but not blown up by entries that are almost zero. */
+function maxRelative(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  assert.equal(a.length, b.length);
+  let scale = 0;
+  for (let i = 0; i < b.length; i++) scale = Math.max(scale, Math.abs(b[i]!));
+  let worst = 0;
+  for (let i = 0; i < b.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!) / Math.max(Math.abs(b[i]!), 1e-3 * scale));
+  return worst;
+}
+
+function manifest(): ManifestEntry[] {
+  return (JSON.parse(readFileSync(join(dir, 'models', 'manifest.json'), 'utf8')) as { predictors: ManifestEntry[] }).predictors;
+}
+
+for (const model of ['v2', 'nnlp']) {
+  test(`${model}: onnxruntime-node reproduces PyTorch on saved samples`, { skip: skip ? `skipped: ${skip}` : false }, async () => {
+    const entry = manifest().find((p) => p.architecture.model === model)!;
+    const session = await ort.InferenceSession.create(join(dir, 'models', entry.file));
+    assert.deepEqual([...session.inputNames], ['tokens', 'adjacency', 'node_mask', 'static']);
+    assert.deepEqual([...session.outputNames], ['latency_ms', 'embedding', 'latency_members']);
+    const parity = JSON.parse(readFileSync(join(dir, `parity-${model}.json`), 'utf8')) as Parity;
+    const feeds: Record<string, ort.Tensor> = {};
+    for (const [name, p] of Object.entries(parity.inputs)) feeds[name] = tensor(p);
+    const out = await session.run(feeds);
+    for (const name of ['latency_ms', 'embedding', 'latency_members']) {
+      assert.deepEqual([...out[name]!.dims], parity.outputs[name]!.dims, `${name} dims`);
+      const err = maxRelative(out[name]!.data as Float32Array, parity.outputs[name]!.data);
+      assert.ok(err <= 1e-4, `${model} ${name}: ORT vs PyTorch relative error ${err}`);
+    }
+    const latency = out.latency_ms!.data as Float32Array;
+    assert.ok([...latency].every((v) => v > 0 && Number.isFinite(v)), 'latencies are positive');
+    const b = parity.inputs.tokens!.dims[0]!;
+    assert.ok(b >= 2, 'the parity batch holds several graphs');
+    assert.equal(parity.inputs.static!.dims[1], model === 'v2' ? 40 : 4);
+  });
+}
+
+test('a graph alone gives the same prediction as inside a padded batch (dynamic B and N)', { skip: skip ? `skipped: ${skip}` : false }, async () => {
+  const entry = manifest().find((p) => p.architecture.model === 'v2')!;
+  const session = await ort.InferenceSession.create(join(dir, 'models', entry.file));
+  const parity = JSON.parse(readFileSync(join(dir, 'parity-v2.json'), 'utf8')) as Parity;
+  const [b, n, f] = parity.inputs.tokens!.dims as [number, number, number];
+  const s = parity.inputs.static!.dims[1]!;
+  const mask = parity.inputs.node_mask!.data;
+  let sawPadding = false;
+  for (let g = 0; g < b; g++) {
+    let k = 0;
+    while (k < n && mask[g * n + k] === 1) k++;
+    if (k < n) sawPadding = true;
+    const tokens = parity.inputs.tokens!.data.slice(g * n * f, g * n * f + k * f);
+    const adjacency: number[] = [];
+    for (let i = 0; i < k; i++) adjacency.push(...parity.inputs.adjacency!.data.slice(g * n * n + i * n, g * n * n + i * n + k));
+    const out = await session.run({
+      tokens: new ort.Tensor('float32', Float32Array.from(tokens), [1, k, f]),
+      adjacency: new ort.Tensor('float32', Float32Array.from(adjacency), [1, k, k]),
+      node_mask: new ort.Tensor('float32', new Float32Array(k).fill(1), [1, k]),
+      static: new ort.Tensor('float32', Float32Array.from(parity.inputs.static!.data.slice(g * s, (g + 1) * s)), [1, s]),
+    });
+    const alone = (out.latency_ms!.data as Float32Array)[0]!;
+    const batched = parity.outputs.latency_ms!.data[g]!;
+    assert.ok(Math.abs(alone - batched) / batched <= 1e-4, `graph ${g}: alone ${alone} vs batched ${batched}`);
+  }
+  assert.ok(sawPadding, 'at least one graph of the batch was padded');
+});
+
+test('manifest and side-car describe the exported ensemble', { skip: skip ? `skipped: ${skip}` : false }, async () => {
+  const entries = manifest();
+  assert.deepEqual(entries.map((e) => e.id).sort(), ['synthetic-a-nnlp-reference', 'synthetic-a-v2-reference']);
+  const v2 = entries.find((e) => e.architecture.model === 'v2')!;
+  const bytes = readFileSync(join(dir, 'models', v2.file));
+  assert.equal(v2.sha256, createHash('sha256').update(bytes).digest('hex'));
+  assert.equal(v2.opset, 17);
+  assert.equal(v2.platform, 'synthetic-a');
+  assert.deepEqual(v2.tokenizer, { mode: 'reference', vocabularyVersion: 'synthetic-0', tokens: 'features' });
+  assert.deepEqual(v2.inputs.tokenDim, 152);
+  assert.deepEqual(v2.ensemble.members.map((m) => m.seed), [0, 1, 2]);
+  assert.ok(v2.trainedOn.train > v2.trainedOn.validation && v2.trainedOn.validation === v2.validation.n);
+  assert.deepEqual(v2.trainedOn.families, ['alpha', 'beta', 'gamma']);
+  assert.ok(Number.isFinite(v2.validation.mape) && v2.validation.mape > 0);
+  assert.ok(v2.interval.spreadScale > 0 && v2.interval.coverage === 0.9);
+
+  // The OOD rule the runtime applies (ensemble.py): standardise member 0's embedding, nearest centroid / sqrt(D).
+  const side = JSON.parse(readFileSync(join(dir, 'models', v2.sidecar), 'utf8')) as Sidecar;
+  const parity = JSON.parse(readFileSync(join(dir, 'parity-v2.json'), 'utf8')) as Parity;
+  const d = side.ood.embeddingDim;
+  assert.equal(d, 32);
+  assert.equal(side.ood.centroids[0]!.length, d);
+  const distance = (e: number[]): number => {
+    const z = e.map((v, i) => (v - side.ood.mean[i]!) / side.ood.std[i]!);
+    let best = Infinity;
+    for (const c of side.ood.centroids) best = Math.min(best, c.reduce((acc, ci, i) => acc + (z[i]! - ci) ** 2, 0));
+    return Math.sqrt(best) / Math.sqrt(d);
+  };
+  const embeddings = parity.outputs.embedding!;
+  const rows = embeddings.dims[0]!;
+  let inside = 0;
+  for (let g = 0; g < rows; g++) {
+    const e = embeddings.data.slice(g * d, (g + 1) * d);
+    if (distance(e) <= side.ood.threshold) inside++;
+    assert.ok(distance(e.map((v) => v * 40 + 100)) > side.ood.threshold, 'a far-away embedding is flagged');
+  }
+  assert.ok(inside >= rows - 1, `validation graphs should be in distribution (${inside}/${rows})`);
+});
+
+test('train_predictor rejects a missing folder and an unknown platform with a clear message', { skip: skip ? `skipped: ${skip}` : false }, () => {
+  const missing = runModule('training.train.train_predictor', ['--tensors', join(dir, 'nope'), '--platform', 'x', '--out', join(dir, 'm2')]);
+  assert.notEqual(missing.status, 0);
+  assert.match(missing.stderr, /error: .*nope: not a folder/);
+  const platform = runModule('training.train.train_predictor', ['--tensors', join(dir, 'tensors'), '--platform', 'raspi4', '--out', join(dir, 'm2')]);
+  assert.notEqual(platform.status, 0);
+  assert.match(platform.stderr, /no platform 'raspi4' \(has: synthetic-a, synthetic-b\)/);
+});
