@@ -180,6 +180,9 @@ function inferNode(
       diagnostics.push({ nodeIndex: node.index, opType: node.opType, message: `computed an invalid shape [${out.shape.join(',')}] for output ${i}` });
       values.set(name, { elemType: out.elemType });
     } else {
+      if (out.shape === undefined) {
+        diagnostics.push({ nodeIndex: node.index, opType: node.opType, message: `the size of output ${i} depends on tensor values` });
+      }
       values.set(name, out);
     }
   }

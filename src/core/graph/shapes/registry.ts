@@ -12,6 +12,7 @@ import { reduceRules } from './ops/reduce';
 import { resizeRules } from './ops/resize';
 import { quantRules } from './ops/quant';
 import { recurrentRules } from './ops/recurrent';
+import { mlRules } from './ops/ml';
 
 const table = new Map<string, ShapeRule>();
 for (const family of [
@@ -27,6 +28,7 @@ for (const family of [
   resizeRules,
   quantRules,
   recurrentRules,
+  mlRules,
 ]) {
   for (const entry of family as RuleEntry[]) table.set(`${entry.domain ?? ''}:${entry.opType}`, entry.rule);
 }
