@@ -21,9 +21,11 @@ function expectedValueInfo(info: onnx.IValueInfoProto): ValueInfo {
   const tensor = info.type?.tensorType;
   const result: ValueInfo = { name: info.name ?? '', elemType: tensor?.elemType ?? 0 };
   if (tensor?.shape) {
-    result.shape = (tensor.shape.dim ?? []).map((d): Dim =>
-      d.dimParam ? d.dimParam : d.dimValue !== null && d.dimValue !== undefined && d.value === 'dimValue' ? knownSize(num(d.dimValue)) : null,
-    );
+    // Decoded messages report which oneof member is set in `value` (an unset dim_value still reads as 0).
+    result.shape = (tensor.shape.dim ?? []).map((d): Dim => {
+      const set = (d as onnx.TensorShapeProto.Dimension).value;
+      return set === 'dimParam' ? d.dimParam || null : set === 'dimValue' ? knownSize(num(d.dimValue)) : null;
+    });
   }
   return result;
 }
