@@ -28,7 +28,7 @@ def parse_args(argv):
     p.add_argument("--first-seed", type=int, default=0)
     p.add_argument("--epochs", type=int, default=DEFAULTS["epochs"])
     p.add_argument("--max-steps", type=int, default=None, help="stop after this many steps (smoke runs)")
-    p.add_argument("--dim", type=int, default=DEFAULTS["dim"])
+    p.add_argument("--dim", type=int, default=256, help="256 (with L=2) for shipped predictors, see README.md")
     p.add_argument("--layers", type=int, default=DEFAULTS["layers"])
     p.add_argument("--head-hidden", type=int, default=None, help="default: 512 for dim 512, else dim")
     p.add_argument("--lr", type=float, default=DEFAULTS["lr"])
