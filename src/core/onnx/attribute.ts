@@ -24,12 +24,13 @@ interface AttributeFields {
   g?: Graph;
   sparse?: ConstTensor;
   tp: boolean;
-  floats: number[];
-  ints: number[];
-  strings: string[];
-  tensors: ConstTensor[];
-  graphs: Graph[];
-  sparseTensors: ConstTensor[];
+  // Lists are created on first use: most attributes are scalars, and every node has several.
+  floats?: number[];
+  ints?: number[];
+  strings?: string[];
+  tensors?: ConstTensor[];
+  graphs?: Graph[];
+  sparseTensors?: ConstTensor[];
   typeProtos: number;
 }
 
@@ -40,8 +41,7 @@ export function readAttribute(ctx: ReadContext): [string, Attribute] | undefined
   const start = cur.pos;
   cur.count();
   const a: AttributeFields = {
-    name: '', refName: '', type: 0, tp: false,
-    floats: [], ints: [], strings: [], tensors: [], graphs: [], sparseTensors: [], typeProtos: 0,
+    name: '', refName: '', type: 0, tp: false, typeProtos: 0,
   };
   while (cur.pos < cur.limit) {
     const tag = cur.readTag();
@@ -73,27 +73,30 @@ export function readAttribute(ctx: ReadContext): [string, Attribute] | undefined
         cur.pop();
         break;
       case 14: cur.expectWire(wire, WireType.LEN, 'tp'); cur.skip(wire); a.tp = true; break;
-      case 7: cur.readFloats(wire, 'floats', a.floats); break;
-      case 8: cur.readInt64s(wire, 'ints', a.ints); break;
+      case 7: cur.readFloats(wire, 'floats', (a.floats ??= [])); break;
+      case 8: cur.readInt64s(wire, 'ints', (a.ints ??= [])); break;
       case 9:
         cur.expectWire(wire, WireType.LEN, 'strings');
         cur.count();
-        a.strings.push(cur.readString());
+        (a.strings ??= []).push(cur.readString());
         break;
       case 10:
         cur.expectWire(wire, WireType.LEN, 'tensors');
+        a.tensors ??= [];
         cur.push('tensors', a.tensors.length);
         a.tensors.push(readTensor(ctx));
         cur.pop();
         break;
       case 11:
         cur.expectWire(wire, WireType.LEN, 'graphs');
+        a.graphs ??= [];
         cur.push('graphs', a.graphs.length);
         a.graphs.push(readGraph(ctx));
         cur.pop();
         break;
       case 23:
         cur.expectWire(wire, WireType.LEN, 'sparse_tensors');
+        a.sparseTensors ??= [];
         cur.push('sparse_tensors', a.sparseTensors.length);
         a.sparseTensors.push(readSparseTensor(ctx));
         cur.pop();
@@ -127,12 +130,12 @@ function inferType(a: AttributeFields): number {
   if (a.g) return AttrType.GRAPH;
   if (a.sparse) return AttrType.SPARSE_TENSOR;
   if (a.tp) return AttrType.TYPE_PROTO;
-  if (a.floats.length) return AttrType.FLOATS;
-  if (a.ints.length) return AttrType.INTS;
-  if (a.strings.length) return AttrType.STRINGS;
-  if (a.tensors.length) return AttrType.TENSORS;
-  if (a.graphs.length) return AttrType.GRAPHS;
-  if (a.sparseTensors.length) return AttrType.SPARSE_TENSORS;
+  if (a.floats?.length) return AttrType.FLOATS;
+  if (a.ints?.length) return AttrType.INTS;
+  if (a.strings?.length) return AttrType.STRINGS;
+  if (a.tensors?.length) return AttrType.TENSORS;
+  if (a.graphs?.length) return AttrType.GRAPHS;
+  if (a.sparseTensors?.length) return AttrType.SPARSE_TENSORS;
   if (a.typeProtos) return AttrType.TYPE_PROTOS;
   return AttrType.UNDEFINED;
 }
@@ -147,12 +150,12 @@ function buildAttribute(a: AttributeFields, type: number): Attribute | undefined
     case AttrType.GRAPH: return a.g ? { kind: 'graph', value: a.g } : undefined;
     case AttrType.SPARSE_TENSOR: return a.sparse ? { kind: 'sparse_tensor', value: a.sparse } : undefined;
     case AttrType.TYPE_PROTO: return { kind: 'type_proto' };
-    case AttrType.FLOATS: return { kind: 'floats', value: a.floats };
-    case AttrType.INTS: return { kind: 'ints', value: a.ints };
-    case AttrType.STRINGS: return { kind: 'strings', value: a.strings };
-    case AttrType.TENSORS: return { kind: 'tensors', value: a.tensors };
-    case AttrType.GRAPHS: return { kind: 'graphs', value: a.graphs };
-    case AttrType.SPARSE_TENSORS: return { kind: 'sparse_tensors', value: a.sparseTensors };
+    case AttrType.FLOATS: return { kind: 'floats', value: a.floats ?? [] };
+    case AttrType.INTS: return { kind: 'ints', value: a.ints ?? [] };
+    case AttrType.STRINGS: return { kind: 'strings', value: a.strings ?? [] };
+    case AttrType.TENSORS: return { kind: 'tensors', value: a.tensors ?? [] };
+    case AttrType.GRAPHS: return { kind: 'graphs', value: a.graphs ?? [] };
+    case AttrType.SPARSE_TENSORS: return { kind: 'sparse_tensors', value: a.sparseTensors ?? [] };
     case AttrType.TYPE_PROTOS: return { kind: 'type_protos' };
     default: return undefined;
   }

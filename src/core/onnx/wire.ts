@@ -11,7 +11,6 @@ export const WireType = { VARINT: 0, I64: 1, LEN: 2, SGROUP: 3, EGROUP: 4, I32: 
 const WIRE_NAMES = ['varint', '64-bit', 'length-delimited', 'group start', 'group end', '32-bit', 'invalid (6)', 'invalid (7)'];
 
 const TWO_POW_32 = 4294967296;
-const utf8 = new TextDecoder('utf-8', { fatal: false });
 const scratch = new DataView(new ArrayBuffer(8));
 
 export class WireCursor {
@@ -32,6 +31,7 @@ export class WireCursor {
     this.limit = source.size;
     // Start from whatever window the source already holds (the caller peeked at the file's head).
     this.buf = source.bytes;
+    this.text = Buffer.from(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
     this.bufStart = source.start;
     this.bufEnd = source.end;
   }
@@ -77,16 +77,23 @@ export class WireCursor {
   // ---- windowing ----
 
   private buf: Uint8Array;
+  /** The same window as a Buffer, for Node's native UTF-8 decoding (no copy). */
+  private text: Buffer;
   private bufStart: number;
   private bufEnd: number;
+
+  private adoptWindow(): void {
+    this.buf = this.source.bytes;
+    this.text = Buffer.from(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+    this.bufStart = this.source.start;
+    this.bufEnd = this.source.end;
+  }
 
   /** Make bytes [pos, pos + n) addressable; callers have checked pos + n <= limit. */
   private ensure(n: number): void {
     if (this.pos < this.bufStart || this.pos + n > this.bufEnd) {
       this.source.fetch(this.pos, n);
-      this.buf = this.source.bytes;
-      this.bufStart = this.source.start;
-      this.bufEnd = this.source.end;
+      this.adoptWindow();
     }
   }
 
@@ -98,9 +105,7 @@ export class WireCursor {
     if (start >= this.bufStart && end <= this.bufEnd) return;
     if (end - start > this.options.windowBytes) return;
     this.source.fetch(start, end - start, true);
-    this.buf = this.source.bytes;
-    this.bufStart = this.source.start;
-    this.bufEnd = this.source.end;
+    this.adoptWindow();
   }
 
   /** A view of the next `n` bytes (valid until the next read), advancing past them. */
@@ -275,21 +280,11 @@ export class WireCursor {
     if (length > this.options.maxStringBytes) {
       throw this.fail(`string of ${length} bytes exceeds the limit of ${this.options.maxStringBytes} (ReadOptions.maxStringBytes)`, at);
     }
-    return this.decodeUtf8(this.readBytesView(length));
-  }
-
-  private decodeUtf8(bytes: Uint8Array): string {
-    // Short ASCII names are the common case; TextDecoder has a fixed cost that dominates for them.
-    if (bytes.length <= 32) {
-      let ascii = '';
-      for (let i = 0; i < bytes.length; i++) {
-        const c = bytes[i];
-        if (c >= 0x80) return utf8.decode(bytes);
-        ascii += String.fromCharCode(c);
-      }
-      return ascii;
-    }
-    return utf8.decode(bytes);
+    if (length === 0) return '';
+    this.ensure(length);
+    const from = this.pos - this.bufStart;
+    this.pos += length;
+    return this.text.toString('utf8', from, from + length);
   }
 
   // ---- repeated scalars (packed or one per tag) ----
