@@ -92,7 +92,7 @@ test('fixed mode over real corpus nets: complete, FLOPs ≥ 2·MACs, params matc
   }
 });
 
-test('fixed vs reference on ResNet-50 (light): Conv FLOPs differ from the reference by exactly the reference's −1 per output', () => {
+test('fixed vs reference on ResNet-50 (light): Conv FLOPs differ from the reference by exactly its −1 per output', () => {
   const model = readModelFile(join(CORPUS, 'onnx_light__light_resnet50.onnx'));
   const shaped = inferShapes(model, { batch: 1 });
   const fixed = computeCosts(shaped, 'fixed');
