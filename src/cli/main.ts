@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // `nar-lens`: the command-line face of the core pipeline. Sub-commands live in commands/, one file each.
 import { Command, CliIO, UsageError } from './command';
+import { datasetCommand } from './commands/dataset';
 import { inspectCommand } from './commands/inspect';
 import { tokenizeCommand } from './commands/tokenize';
 
 const commands: Command[] = [
   // Each sub-command registers here, one import per file in commands/.
+  datasetCommand,
   inspectCommand,
   tokenizeCommand,
 ];
