@@ -2,7 +2,7 @@
 // that skipping a 100 MB raw_data payload costs nothing: the reader only moves its position and the next fetch
 // starts after the payload. In-memory bytes are one window that covers everything.
 
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { ModelReadError } from './errors';
 
 export interface ByteSource {
@@ -52,6 +52,8 @@ export class FileByteSource implements ByteSource {
 
   /** Opens `path`; `maxBytes` refuses oversized files before anything is read. */
   constructor(private readonly path: string, private readonly windowBytes: number, maxBytes: number) {
+    // Check before opening: opening a FIFO for reading blocks until a writer appears, which would hang us.
+    if (!statSync(path).isFile()) throw new ModelReadError(path, 0, '', 'not a regular file');
     this.fd = openSync(path, 'r');
     try {
       const stat = fstatSync(this.fd);
