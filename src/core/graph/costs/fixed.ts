@@ -65,10 +65,10 @@ export function fixedCosts(shaped: ShapedModel): CostReport {
 
   for (const node of graph.nodes) {
     const cost: NodeCost = { nodeIndex: node.index, flops: 0, macs: 0, params: 0, memory: 0, complete: true };
-    const seen = new Set<string>();
-    for (const name of node.inputs) {
-      if (name === '' || seen.has(name)) continue;
-      seen.add(name);
+    const inputs = node.inputs;
+    for (let i = 0; i < inputs.length; i++) {
+      const name = inputs[i];
+      if (name === '' || inputs.indexOf(name) !== i) continue; // Mul(x, x) reads x once
       const v = shaped.values.get(name);
       const bytes = tensorBytes(v);
       if (bytes === undefined) cost.complete = false;

@@ -84,15 +84,14 @@ function topologicalOrder(graph: Graph, diagnostics: ShapeDiagnostic[]): Node[] 
   const producer = new Map<string, number>();
   graph.nodes.forEach((n, i) => n.outputs.forEach((o) => o !== '' && producer.set(o, i)));
   let sorted = true;
-  const seen = new Set<string>();
-  outer: for (const n of graph.nodes) {
-    for (const name of n.inputs) {
-      if (name !== '' && producer.has(name) && !seen.has(name)) {
+  outer: for (let i = 0; i < graph.nodes.length; i++) {
+    for (const name of graph.nodes[i].inputs) {
+      const p = name === '' ? undefined : producer.get(name);
+      if (p !== undefined && p >= i) {
         sorted = false;
         break outer;
       }
     }
-    for (const o of n.outputs) seen.add(o);
   }
   if (sorted) return graph.nodes;
 

@@ -7,7 +7,7 @@ import type { Attribute, ConstTensor, InferredValue, Node } from '../types';
 export class ShapeRuleError extends Error {}
 
 /** Largest tensor whose values inference carries along (shape arithmetic needs a handful, never a weight). */
-export const MAX_TRACKED_VALUES = 1024;
+export const MAX_TRACKED_VALUES = 256;
 
 export interface RuleContext {
   readonly node: Node;

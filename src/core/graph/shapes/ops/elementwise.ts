@@ -64,7 +64,7 @@ function combine(ctx: RuleContext, slots: number[], elemType: number, fn: Binary
   let vals: number[] | undefined;
   if (fn && slots.every((i) => ctx.values(i) !== undefined)) {
     const total = shape.reduce((a, b) => a * b, 1);
-    if (total <= 1024) {
+    if (total <= 256) {
       const inputs = slots.map((i, k) => broadcastValues(ctx.values(i)!, shapes[k], shape));
       vals = inputs[0].slice();
       for (let k = 1; k < inputs.length; k++) {
@@ -90,7 +90,7 @@ const where: ShapeRule = (ctx) => {
   const [c, x, y] = [ctx.values(0), ctx.values(1), ctx.values(2)];
   let vals: number[] | undefined;
   const total = shape.reduce((a, b) => a * b, 1);
-  if (c && x && y && total <= 1024) {
+  if (c && x && y && total <= 256) {
     const [cb, xb, yb] = [broadcastValues(c, shapes[0], shape), broadcastValues(x, shapes[1], shape), broadcastValues(y, shapes[2], shape)];
     vals = cb.map((cond, j) => (cond !== 0 ? xb[j] : yb[j]));
   }

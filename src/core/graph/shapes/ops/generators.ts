@@ -46,7 +46,7 @@ const constantOfShape: ShapeRule = (ctx) => {
   const elemType = t?.elemType ?? ElemType.FLOAT;
   const fill = t?.values?.[0] ?? (t ? undefined : 0);
   const n = product(dims);
-  return [tensorValue(elemType, dims.slice(), fill !== undefined && n <= 1024 ? new Array<number>(n).fill(fill) : undefined)];
+  return [tensorValue(elemType, dims.slice(), fill !== undefined && n <= 64 ? new Array<number>(n).fill(fill) : undefined)];
 };
 
 const range: ShapeRule = (ctx) => {
@@ -55,7 +55,7 @@ const range: ShapeRule = (ctx) => {
   const [delta] = ctx.requireValues(2, 'delta');
   if (delta === 0) ctx.fail('Range delta is 0');
   const n = Math.max(Math.ceil((limit - start) / delta), 0);
-  const vals = n <= 1024 ? Array.from({ length: n }, (_, i) => start + i * delta) : undefined;
+  const vals = n <= 256 ? Array.from({ length: n }, (_, i) => start + i * delta) : undefined;
   return [tensorValue(ctx.elemType(0), [n], vals)];
 };
 
