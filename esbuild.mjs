@@ -20,6 +20,8 @@ function filesUnder(dir, suffix) {
   if (!existsSync(dir)) return [];
   const found = [];
   for (const name of readdirSync(dir)) {
+    // Installed tools (test/e2e/tools/node_modules) and run folders (.run) hold no project sources.
+    if (name === 'node_modules' || name.startsWith('.')) continue;
     const path = join(dir, name);
     if (statSync(path).isDirectory()) found.push(...filesUnder(path, suffix));
     else if (name.endsWith(suffix)) found.push(path);

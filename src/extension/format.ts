@@ -79,10 +79,10 @@ export function badge(report: ModelReport, platform: string): string {
     if (v < 0.5) return '<1';
     return v < 99.5 ? `${Math.round(v)}` : '++';
   }
-  // Without a predictor the badge is a cost magnitude, never a latency: "M" under 1 GFLOP, "4G" for 4 GFLOPs,
-  // "42" for 42 GFLOPs, "G+" above 99 (the tooltip spells it out).
+  // Without a predictor the badge is a cost magnitude, never a latency: "<1" under 1 GFLOP, "4G" for 4 GFLOPs,
+  // "42" for 42 GFLOPs, "G+" above 99 (the tooltip spells it out). No single letters: git uses those (M, U, D).
   const g = report.totals.flops / 1e9;
-  if (g < 1) return 'M';
+  if (g < 0.95) return '<1';
   if (g < 9.5) return `${Math.round(g)}G`;
   return g < 99.5 ? `${Math.round(g)}` : 'G+';
 }

@@ -105,7 +105,8 @@ function updateSummary(store: ReportStore, status: LensStatusBar, client: Server
   if (summaryTimer) return;
   summaryTimer = setTimeout(async () => {
     summaryTimer = undefined;
-    const all = store.all();
+    // Baseline copies (git HEAD, accepted) live in the extension's storage: only workspace files count.
+    const all = store.all().filter(([path]) => vscode.workspace.getWorkspaceFolder(vscode.Uri.file(path)) !== undefined);
     const errors = all.filter(([, e]) => e.state === 'error').length;
     const withPrediction = all.find(([, e]) => e.state === 'ok' && e.report.prediction.status === 'ok');
     let predictor = 'no predictor installed';

@@ -1,0 +1,185 @@
+// End-to-end: NAR Lens in a real VS Code (code-server) driven through Chromium. Each step asserts on what the
+// user sees and saves a screenshot to test/e2e/artifacts/. Latency assertions branch on whether a predictor is
+// shipped (models/manifest.json): without one the UI must say "no predictor installed" and show computed
+// costs; with one it must show "<ms> ms ± <ms> (<platform>)".
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync, statSync, copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { VsCodeSession, ROOT, ARTIFACTS } from './harness';
+import { buildWorkspace, MODELS } from './workspace';
+
+const WORKSPACE = join(ROOT, 'test', 'e2e', '.run', 'workspace');
+const HAS_PREDICTOR = existsSync(join(ROOT, 'models', 'manifest.json'));
+/** What must stand where a latency would: a real figure with its interval and platform, or the honest absence. */
+const LATENCY = HAS_PREDICTOR ? /\d+(\.\d+)? ms ± \d+(\.\d+)? \([\w.-]+\)/ : /no predictor installed/;
+
+let vs: VsCodeSession;
+
+function step(name: string, fn: () => Promise<void>): void {
+  test(name, async () => {
+    try {
+      await fn();
+    } catch (e) {
+      await vs?.shot(`FAILED-${name.replace(/\W+/g, '_')}`).catch(() => undefined);
+      throw e;
+    }
+  });
+}
+
+/** The NAR Lens log file the extension host writes (the OutputChannel), for figures the extension logs. */
+function extensionLog(): string {
+  const found: string[] = [];
+  const walk = (d: string) => {
+    for (const n of readdirSync(d)) {
+      const p = join(d, n);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (n.endsWith('NAR Lens.log')) found.push(p);
+    }
+  };
+  walk(join(vs.state, 'user-data', 'logs'));
+  return found.map((f) => readFileSync(f, 'utf8')).join('\n');
+}
+
+before(async () => {
+  buildWorkspace(WORKSPACE);
+  vs = new VsCodeSession({ workspace: WORKSPACE, vsix: process.env.E2E_VSIX || undefined });
+  await vs.start();
+});
+
+after(async () => {
+  await vs?.stop();
+});
+
+step('activates and reports the workspace models in the status bar', async () => {
+  // 4 model files: resnet, squeezenet, model (readable) and corrupt.onnx (unreadable).
+  await vs.page.locator('.statusbar-item', { hasText: 'NAR Lens: 3 models · 1 unreadable' }).waitFor();
+  vs.mark('extension_ready');
+  const text = await vs.page.locator('.statusbar-item', { hasText: 'NAR Lens:' }).first().innerText();
+  assert.match(text, HAS_PREDICTOR ? /predictor:/ : /no predictor installed/);
+  const m = /activate\(\) took ([\d.]+) ms/.exec(extensionLog());
+  assert.ok(m, 'the extension logs its activation time');
+  vs.timings.activate_ms = Number(m[1]);
+  assert.ok(Number(m[1]) < 50, `activate() took ${m[1]} ms (limit 50 ms)`);
+  await vs.shot('01-activated');
+});
+
+step('Explorer: a badge on each model and a tooltip with latency (or its absence), FLOPs and params', async () => {
+  const row = vs.explorerRow('resnet.onnx');
+  await row.locator('.label-description, .monaco-decoration-itemColor, .monaco-icon-label').first().waitFor();
+  await row.hover();
+  const hover = vs.page.locator('.monaco-hover, .workbench-hover', { hasText: 'NAR Lens' }).first();
+  await hover.waitFor();
+  const tip = await hover.innerText();
+  assert.match(tip, LATENCY);
+  assert.match(tip, /\d+(\.\d+)? GFLOPs/);
+  assert.match(tip, /params/);
+  await vs.page.waitForTimeout(300);
+  await vs.shot('02-explorer-tooltip');
+  await vs.page.mouse.move(700, 800);
+  await vs.page.waitForTimeout(300);
+  // The corrupt file is marked too, and its tooltip says why.
+  await vs.explorerRow('corrupt.onnx').hover();
+  const bad = vs.page.locator('.monaco-hover, .workbench-hover', { hasText: 'NAR Lens' }).first();
+  await bad.waitFor();
+  assert.match(await bad.innerText(), /NAR Lens: corrupt\.onnx: .* at byte/);
+  await vs.shot('02b-explorer-corrupt-tooltip');
+  await vs.page.mouse.move(700, 800);
+});
+
+step('model view: prediction state, coverage, totals, chart and a sortable layer table', async () => {
+  await vs.explorerRow('resnet.onnx').click();
+  const view = vs.webview();
+  await view.locator('#prediction').waitFor();
+  assert.match(await view.locator('#prediction').innerText(), HAS_PREDICTOR ? /ms ±/ : /No predictor installed/);
+  const totals = await view.locator('#totals').innerText();
+  assert.match(totals, /FLOPs\s+\d+(\.\d+)? GFLOPs/);
+  assert.match(totals, /Parameters\s+\d/);
+  assert.match(await view.locator('#coverage').innerText(), /Encoded nodes\s+\d+\/\d+/);
+  await view.locator('#op-chart').waitFor();
+  const rows = view.locator('#layers tbody tr');
+  assert.ok((await rows.count()) > 20, 'resnet18 has more than 20 layers');
+  // Sorted by FLOPs, largest first, by default; clicking "Op" sorts by op type.
+  const first = await rows.first().innerText();
+  assert.match(first, /Conv/);
+  await view.locator('#layers th', { hasText: 'Op' }).first().click();
+  const afterSort = await view.locator('#layers tbody tr').first().innerText();
+  assert.match(afterSort, /\bAdd\b/);
+  await vs.shot('03-model-view');
+});
+
+step('CodeLens and hover on the model path in a Python export script', async () => {
+  await vs.explorerRow('export.py').click();
+  await vs.page.locator('.monaco-editor .view-lines', { hasText: 'torch.onnx.export' }).waitFor();
+  const lens = vs.page.locator('.monaco-editor .codelens-decoration', { hasText: '⏱' }).first();
+  await lens.waitFor();
+  const text = await lens.innerText();
+  assert.match(text, LATENCY);
+  assert.match(text, /GFLOPs/);
+  vs.mark('codelens_visible');
+  await vs.shot('04-codelens');
+  await vs.page.locator('.monaco-editor .view-line span', { hasText: 'resnet.onnx' }).last().hover();
+  const hover = vs.page.locator('.monaco-hover', { hasText: 'NAR Lens' }).first();
+  await hover.waitFor();
+  assert.match(await hover.innerText(), /coverage\s+\d+\/\d+\s+nodes/);
+  await vs.shot('05-hover');
+  await vs.page.keyboard.press('Escape');
+  // Clicking the lens opens the model view.
+  await lens.locator('a').first().click();
+  await vs.page.locator('.tab.active', { hasText: 'resnet.onnx' }).waitFor();
+});
+
+step('Compare two models from the command palette', async () => {
+  await vs.command('NAR Lens: Compare Architectures');
+  for (const name of ['resnet.onnx', 'model.onnx']) {
+    const row = vs.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
+    await row.locator('input[type=checkbox], .monaco-checkbox, .quick-input-list-checkbox').first().click();
+  }
+  await vs.page.keyboard.press('Enter');
+  const view = vs.webview();
+  const metrics = view.locator('#metrics');
+  await metrics.waitFor();
+  const t = await metrics.innerText();
+  assert.match(t, /resnet\.onnx/);
+  assert.match(t, /model\.onnx/);
+  assert.match(t, /FLOPs/);
+  assert.match(t, HAS_PREDICTOR ? /ms ±/ : /no predictor installed/);
+  await view.locator('#op-chart').waitFor();
+  await vs.shot('06-compare');
+});
+
+step('a regression warning after replacing a model with a slower one', async () => {
+  // model.onnx at HEAD is Inception v1 (2.9 GFLOPs); overwrite it with ResNet-50 (8.2 GFLOPs).
+  copyFileSync(MODELS.resnet50, join(WORKSPACE, 'model.onnx'));
+  const warning = vs.page.locator('.statusbar-item', { hasText: 'model.onnx +' }).first();
+  await warning.waitFor();
+  assert.match(await warning.innerText(), HAS_PREDICTOR ? /slower vs HEAD/ : /FLOPs vs HEAD/);
+  vs.mark('regression_visible');
+  await vs.shot('07-regression-warning');
+  await warning.click();
+  await vs.page.locator('.tab.active', { hasText: 'vs HEAD' }).waitFor();
+  const t = await vs.webview().locator('#metrics').innerText();
+  assert.match(t, /model\.onnx \(HEAD\)/);
+  assert.match(t, /model\.onnx \(now\)/);
+  await vs.shot('08-regression-compare');
+});
+
+step('a corrupt .onnx gets a clear message and the editor stays responsive', async () => {
+  await vs.explorerRow('corrupt.onnx').click();
+  const err = vs.webview().locator('#error');
+  await err.waitFor();
+  const msg = await err.innerText();
+  assert.match(msg, /could not be analysed/);
+  assert.match(msg, /corrupt\.onnx: .* at byte [\d,]+/);
+  await vs.shot('09-corrupt');
+  // Still responsive: another file opens and the palette works.
+  await vs.explorerRow('export.py').click();
+  await vs.page.locator('.monaco-editor .view-lines', { hasText: 'torch.onnx.export' }).waitFor();
+  await vs.command('NAR Lens: Show Log');
+  await vs.page.locator('.panel .monaco-editor', { hasText: 'could not analyse' }).first().waitFor();
+  await vs.shot('10-still-responsive');
+});
+
+test('artefacts are where the README says', () => {
+  assert.ok(existsSync(join(ARTIFACTS, '01-activated.png')));
+});
