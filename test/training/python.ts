@@ -21,7 +21,7 @@ export function missingTorch(): string | undefined {
 
 /** Runs `python3 -m <module> args…` from the repository root. */
 export function runModule(module: string, args: string[], timeoutMs = 120_000): SpawnSyncReturns<string> {
-  const env: NodeJS.ProcessEnv = { ...process.env, PYTHONPATH: REPO, OMP_WAIT_POLICY: 'PASSIVE', NAR_TRAIN_THREADS: '2' };
+  const env: NodeJS.ProcessEnv = { ...process.env, PYTHONPATH: REPO, OMP_WAIT_POLICY: 'PASSIVE', NAR_TRAIN_THREADS: '1' };
   if (TCMALLOC) env.LD_PRELOAD = TCMALLOC;
   const result = spawnSync(PYTHON, ['-m', module, ...args], {
     encoding: 'utf8',

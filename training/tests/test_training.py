@@ -63,6 +63,18 @@ class Training(unittest.TestCase):
         self.assertEqual(record["steps"], 7)
         self.assertEqual(record["variant"], None)
 
+    def test_split_batches_accumulate_the_same_gradient(self):
+        model = loop.build_model("v2", self.data, {**loop.DEFAULTS, **SMALL}).eval()  # eval: no dropout noise
+        batch = np.arange(16)
+        grads = []
+        for budget in (10 ** 9, 1):  # one part / one graph per part
+            model.zero_grad()
+            loss = loop.accumulate_gradients(model, self.data, batch, "v2", self.y, budget)
+            grads.append((loss, torch.cat([p.grad.reshape(-1) for p in model.parameters()])))
+        self.assertAlmostEqual(grads[0][0], grads[1][0], places=5)
+        self.assertLess(float((grads[0][1] - grads[1][1]).abs().max()), 1e-5 * float(grads[0][1].abs().max()))
+        self.assertEqual(len(loop.evaluation_batches(self.data.node_counts, batch, 1)), 16)
+
     def test_unknown_model_and_variant(self):
         with self.assertRaisesRegex(ValueError, "unknown neural model 'gcn'"):
             loop.build_model("gcn", self.data, {**loop.DEFAULTS, **SMALL})
@@ -119,7 +131,7 @@ class ProtocolAndReport(unittest.TestCase):
             runs = os.path.join(tmp, "runs.jsonl")
             args = ["--tensors", folder, "--platform", "synthetic-a", "--protocol", "in-domain,lofo",
                     "--models", "v2,nnlp,flops", "--variants", "full,no_static", "--seeds", "0-1", "--epochs", "1",
-                    "--dim", "16", "--out", runs, "--quiet", "--families", "beta"]
+                    "--dim", "16", "--out", runs, "--quiet", "--families", "beta", "--threads", "1"]
             with redirect_stdout(io.StringIO()) as out:
                 protocol.main(args)
             first = json.loads(out.getvalue())

@@ -9,6 +9,7 @@ All members live in one graph so that the runtime opens one session per platform
 """
 import datetime
 import hashlib
+import inspect
 import json
 import os
 
@@ -52,13 +53,16 @@ def export_onnx(members, path, token_dim, static_dim):
     module = EnsembleModule(members).eval()
     example = (torch.zeros(2, 5, token_dim), torch.zeros(2, 5, 5), torch.ones(2, 5), torch.zeros(2, static_dim))
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    # PyTorch >= 2.9 defaults to the dynamo exporter, whose dynamic-shape handling differs; the TorchScript
+    # exporter is the one this interface was tested with (torch 1.13 and 2.x).
+    extra = {"dynamo": False} if "dynamo" in inspect.signature(torch.onnx.export).parameters else {}
     with torch.no_grad():
         torch.onnx.export(
             module, example, path, opset_version=OPSET, input_names=INPUT_NAMES, output_names=OUTPUT_NAMES,
             dynamic_axes={"tokens": {0: "B", 1: "N"}, "adjacency": {0: "B", 1: "N", 2: "N"},
                           "node_mask": {0: "B", 1: "N"}, "static": {0: "B"}, "latency_ms": {0: "B"},
                           "embedding": {0: "B"}, "latency_members": {0: "B"}},
-            do_constant_folding=True)
+            do_constant_folding=True, **extra)
     return module
 
 

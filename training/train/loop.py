@@ -26,7 +26,7 @@ V2_VARIANTS = {
 }
 
 DEFAULTS = dict(epochs=50, lr=1e-3, batch_size=16, warmup=0.1, dim=512, layers=2, head_hidden=512,
-                variant="full", max_steps=None, eval_nodes_budget=4_000_000)
+                variant="full", max_steps=None, eval_nodes_budget=4_000_000, train_nodes_budget=16 * 400 * 400)
 
 
 def model_kind(model_name):
@@ -93,6 +93,20 @@ def predict(model, data, indices, kind, nodes_budget=DEFAULTS["eval_nodes_budget
     return preds, embeds
 
 
+def accumulate_gradients(model, data, batch, kind, targets, nodes_budget):
+    """Backpropagates the batch's loss; returns it. A batch of large graphs is cut into parts whose padded
+    adjacency stays under `nodes_budget` elements, each part's loss weighted by its share of the batch, so the
+    accumulated gradient equals the whole batch's (memory stays bounded for graphs of thousands of nodes)."""
+    loss = 0.0
+    for part in evaluation_batches(data.node_counts, batch, nodes_budget):
+        tokens, adjacency, mask, static, y = collate(data, part, kind, targets)
+        pred, _ = model(tokens, adjacency, mask, static)
+        part_loss = relative_squared_error(pred, y) * (len(part) / len(batch))
+        part_loss.backward()
+        loss += float(part_loss)
+    return loss
+
+
 def fit(model_name, data, platform, train_idx, val_idx, config=None, seed=0, log=None):
     """Trains one model; returns (model with the best-validation state, record dict)."""
     config = {**DEFAULTS, **(config or {})}
@@ -120,14 +134,11 @@ def fit(model_name, data, platform, train_idx, val_idx, config=None, seed=0, log
         for batch in bucketed_batches(data.node_counts, train_idx, config["batch_size"], rng):
             if step >= total:
                 break
-            tokens, adjacency, mask, static, y = collate(data, batch, kind, targets)
-            pred, _ = model(tokens, adjacency, mask, static)
-            loss = relative_squared_error(pred, y)
             optimizer.zero_grad()
-            loss.backward()
+            loss = accumulate_gradients(model, data, batch, kind, targets, config["train_nodes_budget"])
             optimizer.step()
             scheduler.step()
-            losses.append(float(loss))
+            losses.append(loss)
             step += 1
         val_pred, _ = predict(model, data, val_idx, kind, config["eval_nodes_budget"])
         val_mape = metrics.mape(targets[val_idx], val_pred)
