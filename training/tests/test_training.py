@@ -131,7 +131,7 @@ class ProtocolAndReport(unittest.TestCase):
             runs = os.path.join(tmp, "runs.jsonl")
             args = ["--tensors", folder, "--platform", "synthetic-a", "--protocol", "in-domain,lofo",
                     "--models", "v2,nnlp,flops", "--variants", "full,no_static", "--seeds", "0-1", "--epochs", "1",
-                    "--dim", "16", "--out", runs, "--quiet", "--families", "beta", "--threads", "1"]
+                    "--dim", "16", "--out", runs, "--quiet", "--families", "beta", "--threads", "1", "--paper-selection"]
             with redirect_stdout(io.StringIO()) as out:
                 protocol.main(args)
             first = json.loads(out.getvalue())
@@ -158,6 +158,10 @@ class ProtocolAndReport(unittest.TestCase):
             self.assertIn("| beta |", md)
             self.assertIn("### Leave one family out", md)
             self.assertIn("− static features", md)
+            # the reference's test-selected epoch can only be as good as or better than the validation-selected one
+            for l in v2_runs:
+                self.assertLessEqual(l["testSelected"]["all"]["mape"], l["selected"]["all"]["mape"] + 1e-9)
+            self.assertIn("epoch chosen on the test split", md)
 
     def test_rejects_unknown_names(self):
         with self.assertRaisesRegex(SystemExit, "unknown model 'gcn'"):

@@ -107,8 +107,9 @@ def accumulate_gradients(model, data, batch, kind, targets, nodes_budget):
     return loss
 
 
-def fit(model_name, data, platform, train_idx, val_idx, config=None, seed=0, log=None):
-    """Trains one model; returns (model with the best-validation state, record dict)."""
+def fit(model_name, data, platform, train_idx, val_idx, config=None, seed=0, log=None, after_epoch=None):
+    """Trains one model; returns (model with the best-validation state, record dict, last state dict).
+    `after_epoch(model, epoch)`, when given, is called after each epoch's validation (the model in eval mode)."""
     config = {**DEFAULTS, **(config or {})}
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
@@ -146,6 +147,8 @@ def fit(model_name, data, platform, train_idx, val_idx, config=None, seed=0, log
         if log:
             log("epoch %d step %d/%d loss %.5f val MAPE %.3f%%" % (epoch, step, total, history[-1]["train_loss"],
                                                                     val_mape))
+        if after_epoch is not None:
+            after_epoch(model, epoch)
         if val_mape < best["mape"]:
             best = {"mape": val_mape, "epoch": epoch, "state": copy.deepcopy(model.state_dict())}
         epoch += 1

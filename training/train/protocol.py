@@ -68,18 +68,33 @@ def split_plan(data, platform, protocols, families_filter, split_seed):
     return plan
 
 
-def evaluate_neural(model_name, data, platform, split, config, seed, log):
+def evaluate_neural(model_name, data, platform, split, config, seed, log, paper_selection=False):
     train_idx, val_idx, test_idx = split
     _, targets = data.labelled(platform)
     kind = loop.model_kind(model_name)
-    model, record, last_state = loop.fit(model_name, data, platform, train_idx, val_idx, config, seed, log)
     fams = np.asarray(data.families)[test_idx]
+    oracle = {"mape": float("inf")}
+
+    def score_test(model, epoch):
+        # The reference's own selection (spec §8.8): the epoch with the best TEST MAPE. Optimistic; recorded
+        # only to compare with the paper's numbers, never used to pick a model.
+        pred, _ = loop.predict(model, data, test_idx, kind)
+        mape = metrics.mape(targets[test_idx], pred)
+        if mape < oracle["mape"]:
+            oracle.update(mape=mape, epoch=epoch, summary=metrics.summary_by_family(targets[test_idx], pred, fams))
+
+    model, record, last_state = loop.fit(model_name, data, platform, train_idx, val_idx, config, seed, log,
+                                         after_epoch=score_test if paper_selection else None)
     selected, _ = loop.predict(model, data, test_idx, kind)
     model.load_state_dict(last_state)
     last, _ = loop.predict(model, data, test_idx, kind)
     record.pop("history")
-    return {**record, "selected": metrics.summary_by_family(targets[test_idx], selected, fams),
-            "last": metrics.summary_by_family(targets[test_idx], last, fams)}
+    out = {**record, "selected": metrics.summary_by_family(targets[test_idx], selected, fams),
+           "last": metrics.summary_by_family(targets[test_idx], last, fams)}
+    if paper_selection:
+        out["testSelected"] = oracle["summary"]
+        out["testSelectedEpoch"] = oracle["epoch"]
+    return out
 
 
 def evaluate_regression(kind, data, platform, split):
@@ -110,6 +125,8 @@ def parse_args(argv):
     p.add_argument("--head-hidden", type=int, default=None)
     p.add_argument("--split-seed", type=int, default=0)
     p.add_argument("--out", required=True)
+    p.add_argument("--paper-selection", action="store_true",
+                   help="also record the test metrics of the best-on-TEST epoch (the reference's optimistic protocol)")
     p.add_argument("--threads", type=int, default=None)
     p.add_argument("--quiet", action="store_true")
     return p.parse_args(argv)
@@ -163,7 +180,7 @@ def main(argv=None):
                 result = evaluate_regression(model_name, data, args.platform, split)
             else:
                 result = evaluate_neural(model_name, data, args.platform, split, {**config, "variant": variant or "full"},
-                                         seed, log)
+                                         seed, log, args.paper_selection)
             line = {**base, **result, "variant": variant, "torch": torch.__version__}
             with open(args.out, "a", encoding="utf-8") as f:
                 f.write(json.dumps(line) + "\n")
