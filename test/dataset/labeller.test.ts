@@ -2,9 +2,10 @@
 // label, resuming without losing or duplicating labels, failures recorded instead of crashing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync, truncateSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, rmSync, truncateSync, statSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
-import { datasetStats, noiseFloor, openDataset, readJsonl } from '../../src/core/dataset';
+import { datasetStats, joinRecords, noiseFloor, openDataset, readJsonl } from '../../src/core/dataset';
 import { materialize, MaterializeError } from '../../src/server/measure/materialize';
 import { openTimedModel } from '../../src/server/measure/session';
 import { runLabelling } from '../../src/server/measure/labeller';
@@ -78,6 +79,25 @@ test('labelling: protocol record, resume without duplicates, a cut-off line repa
     const ds = openDataset(dir);
     assert.deepEqual(datasetStats(ds).passes, { 'ort-cpu-x86-1t': [1, 2] });
     assert.equal(noiseFloor(ds, 'ort-cpu-x86-1t', 1, 2).compared, 3);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('--follow picks up samples a generator appends while the labeller waits', async () => {
+  const dir = writeDataset(tempDir('follow-'), [{ id: 'm-0', family: 'm', seed: 0, file: MNIST }]);
+  try {
+    setTimeout(() => {
+      // what the generator does: the shard first, then its sample line
+      writeFileSync(join(dir, 'graphs', 'shard-001.bin.gz'), gzipSync(joinRecords([new Uint8Array(readFileSync(MNIST_TORCH))])));
+      appendFileSync(join(dir, 'samples.jsonl'), JSON.stringify({ id: 'm-1', family: 'm', seed: 1, config: {}, batch: 1, shard: 1, index: 0 }) + '\n');
+    }, 300);
+    const logs: string[] = [];
+    const r = await runLabelling({
+      datasetDir: dir, pass: 1, canaryPath: MNIST, protocol: QUICK, followMinutes: 0.02, pollMs: 100, log: (l) => logs.push(l),
+    });
+    assert.equal(r.labelled, 2, logs.join('\n'));
+    assert.ok(logs.some((l) => /1 new samples to measure/.test(l)));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

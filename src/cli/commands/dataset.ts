@@ -8,7 +8,7 @@ import { MeasureError } from '../../server/measure/session';
 import { MaterializeError } from '../../server/measure/materialize';
 
 const USAGE = 'dataset stats [--json] [--root DIR] | dataset label --dataset NAME --pass N [--block 50] [--limit N] ' +
-  '[--subset all|noise] [--families a,b] [--canary FILE] [--root DIR] | dataset noise --dataset NAME [--passes A,B] [--json]';
+  '[--subset all|noise] [--families a,b] [--canary FILE] [--follow MINUTES] [--root DIR] | dataset noise --dataset NAME [--passes A,B] [--json]';
 
 /** --name value pairs and bare --flags; anything else is a usage error. */
 function parseFlags(args: string[], valued: string[], bare: string[]): Map<string, string> {
@@ -69,7 +69,7 @@ function stats(args: string[], io: CliIO): number {
 }
 
 async function label(args: string[], io: CliIO): Promise<number> {
-  const flags = parseFlags(args, ['dataset', 'root', 'pass', 'block', 'limit', 'subset', 'families', 'canary', 'platform'], []);
+  const flags = parseFlags(args, ['dataset', 'root', 'pass', 'block', 'limit', 'subset', 'families', 'canary', 'platform', 'follow'], []);
   const dir = datasetDir(flags);
   const pass = positiveInt(flags, 'pass');
   if (pass === undefined) throw new UsageError('--pass N is required (1 for the first pass, 2 for the second, ...)');
@@ -97,6 +97,7 @@ async function label(args: string[], io: CliIO): Promise<number> {
       limit: positiveInt(flags, 'limit'),
       subset,
       families: flags.get('families')?.split(','),
+      followMinutes: positiveInt(flags, 'follow'),
       log: (line) => io.stderr(line + '\n'),
       shouldStop: () => stop,
     });

@@ -3,7 +3,7 @@
 // are skipped, so any interruption loses at most the block in progress and never duplicates a label.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { labellingOrder, noiseSubset, openDataset, readJsonl } from '../../core/dataset';
+import { Dataset, labellingOrder, noiseSubset, openDataset, readJsonl, Sample } from '../../core/dataset';
 import { cpuModel, ortVersion } from './environment';
 import { appendLines, repairTail } from './labelFile';
 import { CanaryBaseline, DEFAULT_PROTOCOL, measureBlock, protocolName, ProtocolOptions, readCanary } from './protocol';
@@ -25,6 +25,9 @@ export interface LabelRunOptions {
   families?: string[];
   protocol?: ProtocolOptions;
   log: (line: string) => void;
+  /** When everything is measured, keep polling samples.jsonl for new samples until none came for this long. */
+  followMinutes?: number;
+  pollMs?: number;
   /** Polled between blocks; true stops the run cleanly after the block in progress. */
   shouldStop?: () => boolean;
 }
@@ -62,19 +65,19 @@ export async function runLabelling(o: LabelRunOptions): Promise<LabelRunResult> 
   const dropped = repairTail(labelsPath) + repairTail(failuresPath);
   if (dropped) o.log(`label: removed ${dropped} bytes of a line cut off by an earlier interruption`);
 
-  const ds = openDataset(o.datasetDir);
-  if (!ds.meta.platforms.some((p) => p.id === platform)) {
-    throw new MeasureError(`${ds.meta.name}: platform '${platform}' is not declared in dataset.json`);
-  }
-  const done = new Set(ds.labels.filter((l) => l.platform === platform && l.pass === o.pass).map((l) => l.id));
-  for (const f of readJsonl<FailureRow>(failuresPath).rows) if (f.pass === o.pass && f.platform === platform) done.add(f.id);
-  let candidates = o.subset === 'noise' ? noiseSubset(ds.samples, ds.meta.families) : labellingOrder(ds.samples, ds.meta.families);
-  if (o.families) candidates = candidates.filter((s) => o.families!.includes(s.family));
-  let todo = candidates.filter((s) => !done.has(s.id));
-  const total = todo.length;
-  if (o.limit !== undefined) todo = todo.slice(0, o.limit);
-  o.log(`label: ${ds.meta.name} pass ${o.pass}: ${candidates.length - total} of ${candidates.length} already done, ` +
-    `${todo.length} to measure now`);
+  const candidatesOf = (): { all: number; todo: Sample[]; ds: Dataset } => {
+    const ds = openDataset(o.datasetDir);
+    if (!ds.meta.platforms.some((p) => p.id === platform)) {
+      throw new MeasureError(`${ds.meta.name}: platform '${platform}' is not declared in dataset.json`);
+    }
+    const done = new Set(ds.labels.filter((l) => l.platform === platform && l.pass === o.pass).map((l) => l.id));
+    for (const f of readJsonl<FailureRow>(failuresPath).rows) if (f.pass === o.pass && f.platform === platform) done.add(f.id);
+    let candidates = o.subset === 'noise' ? noiseSubset(ds.samples, ds.meta.families) : labellingOrder(ds.samples, ds.meta.families);
+    if (o.families) candidates = candidates.filter((s) => o.families!.includes(s.family));
+    return { all: candidates.length, todo: candidates.filter((s) => !done.has(s.id)), ds };
+  };
+  let { all, todo, ds } = candidatesOf();
+  o.log(`label: ${ds.meta.name} pass ${o.pass}: ${all - todo.length} of ${all} already done, ${todo.length} to measure`);
 
   const canaryPath = o.canaryPath ?? join(o.datasetDir, 'canary.onnx');
   const canary = await openTimedModel(readFileSync(canaryPath));
@@ -86,9 +89,19 @@ export async function runLabelling(o: LabelRunOptions): Promise<LabelRunResult> 
 
   let labelled = 0;
   let failed = 0;
-  for (let b = 0; b < todo.length; b += blockSize) {
-    if (o.shouldStop?.()) break;
-    const block = todo.slice(b, b + blockSize);
+  let idleSince = Date.now();
+  for (;;) {
+    if (o.shouldStop?.() || (o.limit !== undefined && labelled + failed >= o.limit)) break;
+    if (todo.length === 0) {
+      // --follow: a generator may still be adding samples; wait for them until it has been quiet long enough.
+      if (!o.followMinutes || Date.now() - idleSince > o.followMinutes * 60_000) break;
+      await new Promise((resolve) => setTimeout(resolve, o.pollMs ?? 60_000));
+      ({ all, todo, ds } = candidatesOf());
+      if (todo.length) o.log(`label: ${todo.length} new samples to measure`);
+      continue;
+    }
+    const room = o.limit === undefined ? blockSize : Math.min(blockSize, o.limit - labelled - failed);
+    const block = todo.splice(0, room);
     const blockStart = Date.now();
     const open: { id: string; batch: number; model: TimedModel }[] = [];
     const failures: FailureRow[] = [];
@@ -122,15 +135,15 @@ export async function runLabelling(o: LabelRunOptions): Promise<LabelRunResult> 
     for (const x of open) await x.model.session.release();
     labelled += rows.length;
     failed += failures.length;
-    const elapsed = (Date.now() - started) / 1000;
-    const rate = (labelled + failed) / elapsed;
-    const left = total - labelled - failed;
+    idleSince = Date.now();
+    const rate = (labelled + failed) / ((Date.now() - started) / 1000);
+    const left = o.limit === undefined ? todo.length : Math.min(todo.length, o.limit - labelled - failed);
     const drift = results.length ? results[0].canaryDrift : 0;
-    o.log(`label: pass ${o.pass} ${labelled + failed + (candidates.length - total)}/${candidates.length} ` +
+    o.log(`label: pass ${o.pass} ${all - todo.length}/${all} ` +
       `(+${rows.length} in ${((Date.now() - blockStart) / 1000).toFixed(0)} s, ${(rate * 3600).toFixed(0)}/h, ` +
       `canary ${drift >= 0 ? '+' : ''}${(drift * 100).toFixed(1)}%, remeasured rounds ${results[0]?.remeasuredRounds ?? 0}) ` +
       `ETA ${formatDuration(left / rate)}`);
   }
   await canary.session.release();
-  return { labelled, failed, remaining: total - labelled - failed, seconds: (Date.now() - started) / 1000 };
+  return { labelled, failed, remaining: todo.length, seconds: (Date.now() - started) / 1000 };
 }
