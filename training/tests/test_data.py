@@ -63,6 +63,13 @@ class TensorFolderChecks(unittest.TestCase):
         with self.assertRaisesRegex(TensorFolderError, "featureDim 150"):
             TensorFolder(self.broken(edit))
 
+    def test_token_rows_must_be_float32(self):
+        def edit(p):
+            f = np.load(os.path.join(p, "features.npy"))
+            np.save(os.path.join(p, "features.npy"), f.astype(np.float64))
+        with self.assertRaisesRegex(TensorFolderError, "features.npy has dtype float64"):
+            TensorFolder(self.broken(edit))
+
     def test_edge_outside_its_graph(self):
         def edit(p):
             e = np.load(os.path.join(p, "edges.npy"))

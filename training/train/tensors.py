@@ -17,10 +17,11 @@ class TensorFolderError(ValueError):
     pass
 
 
-def _load(folder, name):
+def _load(folder, name, mmap=False):
     path = os.path.join(folder, name)
     try:
-        return np.load(path, allow_pickle=False)
+        # The token rows can be GBs (15 000 graphs x 150 vertices x 152 floats = 1.4 GB): map them, do not copy.
+        return np.load(path, allow_pickle=False, mmap_mode="r" if mmap else None)
     except (OSError, ValueError) as err:
         raise TensorFolderError("%s: cannot read %s (%s)" % (folder, name, err)) from None
 
@@ -31,6 +32,18 @@ def _check_offsets(folder, name, offsets, graphs, rows):
                                 % (folder, name, graphs + 1, offsets.shape))
     if offsets[0] != 0 or offsets[-1] != rows or np.any(np.diff(offsets) < 0):
         raise TensorFolderError("%s: %s must rise from 0 to %d without going down" % (folder, name, rows))
+
+
+def _float32_rows(folder, name):
+    rows = _load(folder, name, mmap=True)
+    if rows.dtype != np.float32:
+        raise TensorFolderError("%s: %s has dtype %s, the contract says float32" % (folder, name, rows.dtype))
+    return rows
+
+
+def _all_finite(arr, chunk=1 << 20):
+    flat = arr.reshape(-1)
+    return all(np.isfinite(flat[i:i + chunk]).all() for i in range(0, len(flat), chunk))
 
 
 class TensorFolder:
@@ -60,8 +73,8 @@ class TensorFolder:
         if len(self.families) != g:
             raise TensorFolderError("%s: meta.json has %d ids but %d families" % (folder, g, len(self.families)))
 
-        self.features = _load(folder, "features.npy").astype(np.float32, copy=False)
-        self.nnlp_features = _load(folder, "nnlp_features.npy").astype(np.float32, copy=False)
+        self.features = _float32_rows(folder, "features.npy")
+        self.nnlp_features = _float32_rows(folder, "nnlp_features.npy")
         self.node_offsets = _load(folder, "node_offsets.npy").astype(np.int64, copy=False)
         self.edges = _load(folder, "edges.npy").astype(np.int64, copy=False)
         self.edge_offsets = _load(folder, "edge_offsets.npy").astype(np.int64, copy=False)
@@ -102,7 +115,7 @@ class TensorFolder:
                                         % (folder, name, arr.shape, g, width if width is not None else "S"))
         for name, arr in (("features.npy", self.features), ("nnlp_features.npy", self.nnlp_features),
                           ("static.npy", self.static), ("static_raw.npy", self.static_raw)):
-            if not np.all(np.isfinite(arr)):
+            if not _all_finite(arr):
                 raise TensorFolderError("%s: %s contains NaN or infinite values" % (folder, name))
         labelled = self.latency[np.isfinite(self.latency)]
         if np.any(labelled <= 0):
