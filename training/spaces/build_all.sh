@@ -4,6 +4,6 @@
 set -e
 WORKERS=${1:-2}
 export OMP_NUM_THREADS=1 OMP_WAIT_POLICY=PASSIVE
-for space in fbnet ofa nb201; do
+for space in fbnet nb201 ofa; do
   nice -n 10 /usr/bin/python3 training/spaces/build_dataset.py --space "$space" --workers "$WORKERS" --per-shard 500
 done

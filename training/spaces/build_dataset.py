@@ -51,9 +51,8 @@ def export_graph(space, config):
     import onnx
     import export
     module, shape = build_network(space, config)
-    macs, params = export.count_macs_params(module, shape)
-    module, shape = build_network(space, config)  # fresh module: counting must not influence the export
-    graph = strip_weights(onnx.load_from_string(export.export_bytes(module, shape))).SerializeToString()
+    data, macs, params = export.export_counted(module, shape)
+    graph = strip_weights(onnx.load_from_string(data)).SerializeToString()
     facts = {"macs": macs, "params": params, "inputShape": list(shape)}
     if space == "nb201":
         import nb201
@@ -81,9 +80,15 @@ def dataset_json(space, records):
             seen.add(record["id"])
             plats.append(record)
     plats.sort(key=lambda p: p["id"])
+    import onnx
+    import torch
+    import export
+    exporter = {"torch": torch.__version__, "onnx": onnx.__version__, "opset": export.OPSET,
+                "route": "torch.onnx.export, eval mode, TrainingMode.EVAL, constant folding; weights stripped "
+                         "by training/common/graph_pack.py"}
     return {"name": "help-%s" % space, "description": DESCRIPTIONS[space], "builderVersion": BUILDER_VERSION,
             "batchSizes": sorted({p["batch"] for p in plats}), "families": [space], "graphBatch": 1,
-            "platforms": plats}
+            "exporter": exporter, "platforms": plats}
 
 
 def read_samples(path):

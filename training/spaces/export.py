@@ -39,21 +39,18 @@ def export_bytes(module, input_shape):
     return buffer.getvalue()
 
 
-def count_macs_params(module, input_shape, linear_bias_flops=False):
-    """(MACs, params) of the network as built (every module, dead ones included).
-
-    MACs = sum over Conv2d of (C_in/groups)·k²·C_out·H_out·W_out (no bias term) plus Linear in·out — the OFA /
-    HW-NAS-Bench convention; NB201's 'flops' also adds the Linear bias (`linear_bias_flops=True`).
-    Params = all trainable parameters (BN running statistics are buffers, not counted), as every benchmark does.
-    """
-    macs = [0]
+def _mac_hooks(module, linear_bias_flops):
+    """Registers hooks that record each Conv2d / Linear module's MACs on every forward (overwriting, so a
+    module run twice by the exporter is still counted once); returns (per-module dict, hook handles)."""
+    per_module = {}
 
     def conv_hook(m, _inputs, out):
         kh, kw = m.kernel_size
-        macs[0] += (m.in_channels // m.groups) * kh * kw * m.out_channels * out.shape[2] * out.shape[3]
+        per_module[m] = (m.in_channels // m.groups) * kh * kw * m.out_channels * int(out.shape[2]) * int(out.shape[3])
 
     def linear_hook(m, _inputs, _out):
-        macs[0] += m.in_features * m.out_features + (m.out_features if linear_bias_flops and m.bias is not None else 0)
+        per_module[m] = m.in_features * m.out_features + (
+            m.out_features if linear_bias_flops and m.bias is not None else 0)
 
     handles = []
     for m in module.modules():
@@ -61,10 +58,32 @@ def count_macs_params(module, input_shape, linear_bias_flops=False):
             handles.append(m.register_forward_hook(conv_hook))
         elif isinstance(m, nn.Linear):
             handles.append(m.register_forward_hook(linear_hook))
+    return per_module, handles
+
+
+def count_macs_params(module, input_shape, linear_bias_flops=False):
+    """(MACs, params) of the network as built (every module, dead ones included), from one plain forward.
+
+    MACs = sum over Conv2d of (C_in/groups)·k²·C_out·H_out·W_out (no bias term) plus Linear in·out — the OFA /
+    HW-NAS-Bench convention; NB201's 'flops' also adds the Linear bias (`linear_bias_flops=True`).
+    Params = all trainable parameters (BN running statistics are buffers, not counted), as every benchmark does.
+    """
+    per_module, handles = _mac_hooks(module, linear_bias_flops)
     module.eval()
     with torch.no_grad():
         module(torch.zeros(input_shape))
     for h in handles:
         h.remove()
-    params = sum(p.numel() for p in module.parameters())
-    return macs[0], params
+    return sum(per_module.values()), sum(p.numel() for p in module.parameters())
+
+
+def export_counted(module, input_shape):
+    """(ONNX bytes, MACs, params) with the MACs recorded by hooks during the exporter's own trace: the same
+    numbers as count_macs_params (verify_builders.py checks it) without a second forward pass."""
+    per_module, handles = _mac_hooks(module, False)
+    try:
+        data = export_bytes(module, input_shape)
+    finally:
+        for h in handles:
+            h.remove()
+    return data, sum(per_module.values()), sum(p.numel() for p in module.parameters())
