@@ -67,6 +67,7 @@ export class VsCodeSession {
     const exts = join(this.state, 'extensions');
     mkdirSync(join(userData, 'User'), { recursive: true });
     mkdirSync(exts, { recursive: true });
+    rmSync(ARTIFACTS, { recursive: true, force: true }); // screenshots of an earlier run would mislead
     mkdirSync(ARTIFACTS, { recursive: true });
     writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify({
       'workbench.startupEditor': 'none',
@@ -139,7 +140,8 @@ export class VsCodeSession {
 
   /** Runs a command from the palette by its title. */
   async command(title: string): Promise<void> {
-    await this.page.keyboard.press('F1');
+    // The title bar's command center opens the quick input wherever focus is (F1 would go to a focused webview).
+    await this.page.locator('.command-center .command-center-center').first().click();
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor();
     await input.fill(`>${title}`);
