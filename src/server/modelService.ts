@@ -8,6 +8,7 @@ import { Predictor } from './predictor';
 import { defaultExecutionProviders } from './executionProviders';
 import { runPipeline, PipelineError } from './pipeline';
 import { summarize } from './summarize';
+import type { Tokens } from '../core/tokenizer/types';
 
 export class RequestError extends Error {
   constructor(readonly code: ErrorCode, message: string) {
@@ -90,7 +91,7 @@ export class ModelService {
     const tAnalyze = performance.now() - t1;
 
     const t2 = performance.now();
-    const prediction = await this.predict(result.tokens, options);
+    const prediction = await this.predict(result.tokens, result.tokenizeError, options);
     const tPredict = performance.now() - t2;
 
     const report = summarize({
@@ -109,10 +110,10 @@ export class ModelService {
     return report;
   }
 
-  private async predict(tokens: import('../core/tokenizer/types').Tokens | undefined, options: AnalyzeOptions): Promise<PredictionResult> {
+  private async predict(tokens: Tokens | undefined, tokenizeError: string | undefined, options: AnalyzeOptions): Promise<PredictionResult> {
     const p = this.getPredictor();
     if (typeof p === 'string') return p === 'no predictor installed' ? { status: 'none', reason: p } : { status: 'error', message: p };
-    if (!tokens) return { status: 'error', message: 'the tokenizer could not encode this model' };
+    if (!tokens) return { status: 'error', message: `the tokenizer could not encode this model: ${tokenizeError ?? 'unknown reason'}` };
     try {
       const r = await p.predict(tokens, options.executionProviders ?? defaultExecutionProviders());
       if (r.status === 'ok') this.lastExecutionProvider = r.executionProvider;

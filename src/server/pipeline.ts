@@ -1,11 +1,12 @@
-// The core pipeline as the server runs it: read → shapes → fixed costs (→ tokens once the tokenizer's
-// analyzeFile lands; until then `tokens` is undefined and prediction is not attempted). The only file in
+// The core pipeline as the server runs it: read → shapes → fixed costs → extended tokens — the same stages as
+// core/analyze.ts's analyzeFile, composed here because the UI also needs what analyzeFile does not return
+// (the Model's node names and the inferred shape of every tensor for the per-layer table). The only file in
 // src/server that knows the core's entry points.
 import { readModelFile, ModelReadError } from '../core/onnx';
 import { inferShapes } from '../core/graph/shapes';
 import { computeCosts } from '../core/graph/costs';
 import type { Model, ShapedModel, CostReport } from '../core/graph/types';
-import type { Tokens } from '../core/tokenizer/types';
+import { tokenize, type Tokens } from '../core/tokenizer';
 
 export class PipelineError extends Error {
   constructor(message: string) {
@@ -19,6 +20,8 @@ export interface PipelineResult {
   shaped: ShapedModel;
   cost: CostReport;
   tokens?: Tokens;
+  /** Why there are no tokens, when the tokenizer refused the model. */
+  tokenizeError?: string;
   /** Nodes the analysis covers and op types it does not know (from the tokenizer when it ran). */
   coverage: { encoded: number; total: number };
   unknownOps: Record<string, number>;
@@ -32,16 +35,24 @@ export function runPipeline(path: string, options: { batch?: number; overrides?:
     if (e instanceof ModelReadError) throw new PipelineError(e.message);
     throw e;
   }
-  const shaped = inferShapes(model, { batch: options.batch, overrides: new Map(Object.entries(options.overrides ?? {})) });
+  const shaped = inferShapes(model, { batch: options.batch ?? 1, overrides: new Map(Object.entries(options.overrides ?? {})) });
+  const batch = options.batch ?? 1;
   const cost = computeCosts(shaped, 'fixed');
-  // Without tokens, coverage counts the nodes whose op type has a shape rule (the ones with computed costs).
-  let unknown = 0;
-  for (const n of shaped.unknownOps.values()) unknown += n;
-  return {
-    model,
-    shaped,
-    cost,
-    coverage: { encoded: model.graph.nodes.length - unknown, total: model.graph.nodes.length },
-    unknownOps: Object.fromEntries(shaped.unknownOps),
-  };
+  try {
+    const tokens = tokenize(shaped, { mode: 'extended', batch, costs: cost });
+    return { model, shaped, cost, tokens, coverage: { ...tokens.coverage }, unknownOps: { ...tokens.unknownOps } };
+  } catch (e) {
+    // The cost report is still worth showing; prediction then says why it cannot run. Coverage falls back to
+    // the nodes whose op type has a shape rule (the ones with computed costs).
+    let unknown = 0;
+    for (const n of shaped.unknownOps.values()) unknown += n;
+    return {
+      model,
+      shaped,
+      cost,
+      tokenizeError: (e as Error).message,
+      coverage: { encoded: model.graph.nodes.length - unknown, total: model.graph.nodes.length },
+      unknownOps: Object.fromEntries(shaped.unknownOps),
+    };
+  }
 }
