@@ -111,6 +111,8 @@ class EnsembleParts(unittest.TestCase):
         cal = ensemble.calibrate_interval(y, members, coverage=0.9)
         self.assertGreaterEqual(cal["achievedOnValidation"], 0.9)
         self.assertLess(cal["achievedOnValidation"], 0.93)
+        small = ensemble.calibrate_interval(y[:24], members[:, :24], coverage=0.9)  # 22 of 24 = 0.917 >= 0.9
+        self.assertAlmostEqual(small["achievedOnValidation"], 22 / 24)
         self.assertGreater(cal["spreadScale"], 0)
 
     def test_ood_flags_shifted_embeddings(self):

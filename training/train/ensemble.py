@@ -73,8 +73,9 @@ def calibrate_interval(y_true, member_preds, coverage=0.9):
     member_preds = np.asarray(member_preds, dtype=np.float64)
     mean = member_preds.mean(0)
     std = member_preds.std(0) + 1e-9
-    ratio = np.abs(np.asarray(y_true) - mean) / std
-    scale = float(np.quantile(ratio, coverage))
+    ratio = np.sort(np.abs(np.asarray(y_true) - mean) / std)
+    # the smallest scale that covers at least `coverage` of the graphs (no interpolation below the target)
+    scale = float(ratio[max(0, int(np.ceil(coverage * len(ratio))) - 1)])
     rel = np.abs(mean / np.asarray(y_true) - 1.0)
     achieved = float(np.mean(np.abs(np.asarray(y_true) - mean) <= scale * std + 1e-12))
     return {"method": "member-spread", "coverage": coverage, "spreadScale": scale, "achievedOnValidation": achieved,
