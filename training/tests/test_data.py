@@ -142,6 +142,10 @@ class Splits(unittest.TestCase):
         again = splits.in_domain(idx, self.families, split_seed=4)
         self.assertTrue(all(np.array_equal(x, y) for x, y in zip((train, val, test), again)))
 
+    def test_no_test_share_keeps_every_graph(self):
+        train, val, test = splits.in_domain(np.arange(100), self.families, test_fraction=0.0, val_fraction=0.1)
+        self.assertEqual((len(train), len(val), len(test)), (90, 10, 0))
+
     def test_leave_one_family_out(self):
         train, val, test = splits.leave_one_family_out(np.arange(100), self.families, "b")
         fam = np.array(self.families)

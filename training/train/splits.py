@@ -11,14 +11,14 @@ import numpy as np
 
 
 def _carve(indices, fraction, rng):
-    """Splits `indices` (one family) into (rest, carved) with round(fraction * n) carved, at least one each
-    when the family has two or more graphs."""
+    """Splits `indices` (one family) into (rest, carved) with round(fraction * n) carved; with a fraction > 0,
+    at least one graph on each side when the family has two or more graphs."""
     perm = rng.permutation(indices)
     k = int(round(fraction * len(perm)))
-    if len(perm) >= 2:
-        k = min(max(k, 1), len(perm) - 1)
-    else:
+    if fraction <= 0 or len(perm) < 2:
         k = 0
+    else:
+        k = min(max(k, 1), len(perm) - 1)
     return perm[k:], perm[:k]
 
 
