@@ -131,11 +131,22 @@ step('CodeLens and hover on the model path in a Python export script', async () 
 
 step('Compare two models from the command palette', async () => {
   await vs.command('NAR Lens: Compare Architectures');
-  for (const name of ['resnet.onnx', 'model.onnx']) {
+  const names = ['resnet.onnx', 'model.onnx'];
+  for (const [i, name] of names.entries()) {
     const row = vs.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
-    await row.locator('input[type=checkbox], .monaco-checkbox, .quick-input-list-checkbox').first().click();
+    const selected = vs.page.locator('.quick-input-widget', { hasText: `${i + 1} Selected` });
+    // A click can land while the list re-renders (a hover tooltip appears); click again until it counts.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await row.locator('input[type=checkbox], .monaco-checkbox, .quick-input-list-checkbox').first().click();
+      try {
+        await selected.waitFor({ timeout: 3000 });
+        break;
+      } catch {
+        if (attempt === 2) throw new Error(`could not check ${name} in the quick pick`);
+      }
+    }
   }
-  await vs.page.keyboard.press('Enter');
+  await vs.page.locator('.quick-input-widget .monaco-button', { hasText: 'OK' }).first().click();
   const view = vs.webview();
   const metrics = view.locator('#metrics');
   await metrics.waitFor();
