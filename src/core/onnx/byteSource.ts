@@ -105,5 +105,17 @@ export class FileByteSource implements ByteSource {
       closeSync(this.fd);
       this.fd = null;
     }
+    // Keep this source, window dropped, as the one closed source: it keeps FileByteSource's hidden class alive
+    // across full GCs (see WireCursor.retire for why that matters).
+    this.bytes = NO_BYTES;
+    lastClosed = this;
   }
+}
+
+const NO_BYTES = new Uint8Array(0);
+/** The last closed file source, window dropped (see close()). */
+let lastClosed: FileByteSource | undefined;
+/** For tests: the last closed file source, if any. */
+export function lastClosedFileSource(): FileByteSource | undefined {
+  return lastClosed;
 }

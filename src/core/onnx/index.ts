@@ -81,6 +81,8 @@ function decodeModel(source: ByteSource, fileName: string, opts: ResolvedReadOpt
       throw new ModelReadError(fileName, error.byteOffset, error.fieldPath, `not an ONNX model${lookalike(head)}: ${error.problem}`);
     }
     throw error;
+  } finally {
+    ctx.cur.retire();
   }
   if (!proto.graph) {
     throw new ModelReadError(fileName, 0, '', `not an ONNX model${lookalike(head)}: it has no graph (ModelProto field 7)`);

@@ -54,6 +54,11 @@ class View implements OpView {
   }
 }
 
+// (Why: see the exemplar at the end of src/core/onnx/wire.ts.) A View lives for one node; without a long-lived
+// one, a full GC between analyses frees its map and discards the optimised code of the cost formulas.
+const mapExemplar = new View({ index: -1, name: '', opType: '', domain: '', inputs: [], outputs: [], attributes: new Map() }, new Map());
+void mapExemplar;
+
 export function fixedCosts(shaped: ShapedModel): CostReport {
   const graph = shaped.model.graph;
   const constants = new Set<string>(graph.initializers.keys());

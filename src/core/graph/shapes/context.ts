@@ -96,3 +96,8 @@ export class NodeContext implements RuleContext {
     throw new ShapeRuleError(message);
   }
 }
+
+// (Why: see the exemplar at the end of src/core/onnx/wire.ts.) A NodeContext lives for one node; without a
+// long-lived one, a full GC between analyses frees its map and discards the optimised code of every shape rule.
+const mapExemplar = new NodeContext({ index: -1, name: '', opType: '', domain: '', inputs: [], outputs: [], attributes: new Map() }, 1, new Map(), () => undefined);
+void mapExemplar;
