@@ -2,7 +2,7 @@
 // corpus files: reports, the content-hash cache, a corrupt file's message, timeouts, crash restart, cancellation.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ServerClient, ServerError } from '../../src/extension/serverClient';
