@@ -1,7 +1,7 @@
 """Rebuilds every architecture of one HELP table as graph-only ONNX and writes datasets/help-<space>/.
 
     /usr/bin/python3 training/spaces/build_dataset.py --space nb201|fbnet|ofa [--out DIR] [--workers 2]
-                                                       [--per-shard 500] [--limit N]
+                                                       [--per-shard 250] [--limit N]
 
 Resumable: samples.jsonl lists only models whose shard is on disk, so a rerun skips them and starts a new shard.
 labels.jsonl.gz is rewritten (atomically) after every shard from samples.jsonl, so the three files always agree.
@@ -118,7 +118,7 @@ def main(argv=None):
     parser.add_argument("--space", required=True, choices=sources.SPACES)
     parser.add_argument("--out")
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--per-shard", type=int, default=500)
+    parser.add_argument("--per-shard", type=int, default=250)
     parser.add_argument("--limit", type=int, default=0, help="stop after this many samples in total (0 = all)")
     args = parser.parse_args(argv)
     space = args.space
