@@ -44,11 +44,12 @@ NB201_CASES = [
     ("idx 1651 all none", ALL["none"], 10, 73306, 7.78305, NB201_EXTREMES),
     ("idx 1835 all skip", ALL["skip_connect"], 10, 73306, 7.78305, NB201_EXTREMES),
 ]
+SPEC_MACS = "conv + Linear MACs computed independently from HWNB's layer table (spec search-spaces.md §4.2/§4.3)"
 FBNET_CASES = [
-    # (label, op indices, params, source)
-    ("HELP idx 0", [7, 8, 1, 8, 4, 8, 8, 8, 7, 4, 1, 4, 7, 3, 2, 7, 3, 2, 4, 2, 4, 5], 1790500, NASFLAT),
-    ("HELP idx 1", [5, 3, 5, 5, 0, 4, 7, 5, 5, 2, 0, 2, 4, 5, 1, 3, 7, 2, 6, 0, 4, 0], 1695572, NASFLAT),
-    ("HELP idx 2", [8, 2, 1, 5, 1, 8, 4, 6, 6, 2, 5, 2, 5, 1, 2, 5, 2, 8, 2, 3, 5, 0], 1737316, NASFLAT),
+    # (label, op indices, params, conv + FC MACs, source of params)
+    ("HELP idx 0", [7, 8, 1, 8, 4, 8, 8, 8, 7, 4, 1, 4, 7, 3, 2, 7, 3, 2, 4, 2, 4, 5], 1790500, 67605376, NASFLAT),
+    ("HELP idx 1", [5, 3, 5, 5, 0, 4, 7, 5, 5, 2, 0, 2, 4, 5, 1, 3, 7, 2, 6, 0, 4, 0], 1695572, 61564288, NASFLAT),
+    ("HELP idx 2", [8, 2, 1, 5, 1, 8, 4, 6, 6, 2, 5, 2, 5, 1, 2, 5, 2, 8, 2, 3, 5, 0], 1737316, 47184384, NASFLAT),
 ]
 
 
@@ -98,10 +99,11 @@ def nb201_checks(checks):
 
 
 def fbnet_checks(checks):
-    for label, ops_idx, params, source in FBNET_CASES:
+    for label, ops_idx, params, macs, source in FBNET_CASES:
         module, shape = fbnet.build(ops_idx)
-        _, count = export.count_macs_params(module, shape)
+        counted_macs, count = export.count_macs_params(module, shape)
         check(checks, "fbnet %s params" % label, params, count, source)
+        check(checks, "fbnet %s conv + FC MACs" % label, macs, counted_macs, SPEC_MACS)
         plan = fbnet.layer_plan()
         blocks = [fbnet.BLOCKS[i] for i in ops_idx]
         expected_convs = 2 + sum(3 if b[0] != "skip" else int(c_in != c_out or s != 1)
