@@ -41,7 +41,8 @@ export function joinRecords(records: Uint8Array[]): Buffer {
 export class ShardReader {
   private cache = new Map<string, Uint8Array[]>();
 
-  constructor(private readonly graphsDir: string, private readonly keep = 4) {}
+  // 32: a labelling block spans every family, and the zoo keeps one family per shard.
+  constructor(private readonly graphsDir: string, private readonly keep = 32) {}
 
   records(shard: number | string): Uint8Array[] {
     const name = shardFileName(shard);

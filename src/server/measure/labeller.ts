@@ -90,6 +90,7 @@ export async function runLabelling(o: LabelRunOptions): Promise<LabelRunResult> 
   let labelled = 0;
   let failed = 0;
   let idleSince = Date.now();
+  let busySeconds = 0; // measuring time only: --follow waits do not dilute the rate
   for (;;) {
     if (o.shouldStop?.() || (o.limit !== undefined && labelled + failed >= o.limit)) break;
     if (todo.length === 0) {
@@ -136,7 +137,8 @@ export async function runLabelling(o: LabelRunOptions): Promise<LabelRunResult> 
     labelled += rows.length;
     failed += failures.length;
     idleSince = Date.now();
-    const rate = (labelled + failed) / ((Date.now() - started) / 1000);
+    busySeconds += (Date.now() - blockStart) / 1000;
+    const rate = (labelled + failed) / busySeconds;
     const left = o.limit === undefined ? todo.length : Math.min(todo.length, o.limit - labelled - failed);
     const drift = results.length ? results[0].canaryDrift : 0;
     o.log(`label: pass ${o.pass} ${all - todo.length}/${all} ` +
