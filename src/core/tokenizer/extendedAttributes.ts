@@ -94,9 +94,12 @@ function totalPad(
   return sum;
 }
 
+/** All slots empty: shared by every op without encoded attributes (frozen, so no caller can change it). */
+const NO_ATTRIBUTES: ExtendedAttrs = Object.freeze(new Array(EXTENDED_ATTRIBUTE_SLOTS).fill(undefined)) as ExtendedAttrs;
+
 export function extendedAttributes(node: Node, shapeOf: ShapeOf): ExtendedAttrs {
-  const empty: ExtendedAttrs = new Array(EXTENDED_ATTRIBUTE_SLOTS).fill(undefined);
-  if (node.domain !== '' && node.domain !== 'ai.onnx') return empty;
+  if (node.domain !== '' && node.domain !== 'ai.onnx') return NO_ATTRIBUTES;
+  const empty = (): ExtendedAttrs => new Array(EXTENDED_ATTRIBUTE_SLOTS).fill(undefined);
   switch (node.opType) {
     case 'Conv':
     case 'ConvTranspose':
@@ -105,27 +108,34 @@ export function extendedAttributes(node: Node, shapeOf: ShapeOf): ExtendedAttrs 
     case 'AveragePool':
     case 'LpPool':
       return windowSlots(node, shapeOf, false);
-    case 'Gemm':
-      empty[7] = node.inputs.length >= 3 && node.inputs[2] !== '' ? 1 : 0;
-      return empty;
+    case 'Gemm': {
+      const slots = empty();
+      slots[7] = node.inputs.length >= 3 && node.inputs[2] !== '' ? 1 : 0;
+      return slots;
+    }
     case 'Transpose': {
+      const slots = empty();
       let perm = ints(node.attributes.get('perm'));
       if (!perm) {
         // ONNX's default permutation reverses the axes.
         const rank = shapeOf(node.inputs[0])?.length;
         if (rank !== undefined) perm = Array.from({ length: rank }, (_, i) => rank - 1 - i);
       }
-      perm?.slice(0, EXTENDED_ATTRIBUTE_SLOTS).forEach((p, i) => (empty[i] = p));
-      return empty;
+      perm?.slice(0, EXTENDED_ATTRIBUTE_SLOTS).forEach((p, i) => (slots[i] = p));
+      return slots;
     }
     case 'DepthToSpace':
-    case 'SpaceToDepth':
-      empty[0] = int(node.attributes.get('blocksize'));
-      return empty;
-    case 'LRN':
-      empty[0] = int(node.attributes.get('size'));
-      return empty;
+    case 'SpaceToDepth': {
+      const slots = empty();
+      slots[0] = int(node.attributes.get('blocksize'));
+      return slots;
+    }
+    case 'LRN': {
+      const slots = empty();
+      slots[0] = int(node.attributes.get('size'));
+      return slots;
+    }
     default:
-      return empty;
+      return NO_ATTRIBUTES;
   }
 }

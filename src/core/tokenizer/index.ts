@@ -58,10 +58,11 @@ function tokenizeReference(shaped: ShapedModel, batch: number, given?: CostRepor
   const names: string[] = [];
   const opTypes: string[] = [];
   const outputShapes: number[][] = [];
-  const features: Float32Array[] = [];
-  const nnlpFeatures: Float32Array[] = [];
   const slots: (number | undefined)[] = [];
-  for (const v of graph.vertices) {
+  const features = rowViews(graph.vertices.length, FEATURE_DIM);
+  const nnlpFeatures = rowViews(graph.vertices.length, NNLP_REFERENCE_DIM);
+  for (let i = 0; i < graph.vertices.length; i++) {
+    const v = graph.vertices[i];
     const shape = shapes.get(v.name);
     if (!shape) throw referenceRejects(`no shape for tensor '${v.name}'`);
     const slot = referenceSlot(v.opType);
@@ -70,8 +71,8 @@ function tokenizeReference(shaped: ShapedModel, batch: number, given?: CostRepor
     opTypes.push(v.opType);
     outputShapes.push(shape);
     slots.push(slot);
-    features.push(referenceRow(slot, attrs, shape));
-    nnlpFeatures.push(referenceNnlpRow(v.opType, slot, attrs, shape));
+    referenceRow(slot, attrs, shape, features[i]);
+    referenceNnlpRow(v.opType, slot, attrs, shape, nnlpFeatures[i]);
   }
   const raw = staticRaw(batch, costs);
   const { coverage, unknownOps } = measureCoverage(opTypes, slots);
@@ -103,12 +104,13 @@ function tokenizeExtended(shaped: ShapedModel, batch: number, given?: CostReport
   const names: string[] = [];
   const opTypes: string[] = [];
   const outputShapes: number[][] = [];
-  const features: Float32Array[] = [];
-  const nnlpFeatures: Float32Array[] = [];
   const slots: (number | undefined)[] = [];
+  const features = rowViews(graph.vertices.length, FEATURE_DIM);
+  const nnlpFeatures = rowViews(graph.vertices.length, NNLP_EXTENDED_DIM);
   const noAttrs: ExtendedAttrs = new Array(EXTENDED_ATTRIBUTE_SLOTS).fill(undefined);
   let unknownShapes = 0;
-  for (const v of graph.vertices) {
+  for (let i = 0; i < graph.vertices.length; i++) {
+    const v = graph.vertices[i];
     const node = v.node;
     const domain = node?.domain ?? '';
     const opType = node && domain !== '' && domain !== 'ai.onnx' ? `${domain}.${v.opType}` : v.opType;
@@ -121,8 +123,8 @@ function tokenizeExtended(shaped: ShapedModel, batch: number, given?: CostReport
     // An unknown shape is reported as [] here; `unknownShapes` and the all-zero shape block say it is unknown.
     outputShapes.push(shape ?? []);
     slots.push(slot);
-    features.push(extendedRow(slot, attrs, shape));
-    nnlpFeatures.push(extendedNnlpRow(v.opType, slot, attrs, shape));
+    extendedRow(slot, attrs, shape, features[i]);
+    extendedNnlpRow(v.opType, slot, attrs, shape, nnlpFeatures[i]);
   }
   const raw = staticRaw(batch, costs);
   const { coverage, unknownOps } = measureCoverage(opTypes, slots);
@@ -143,6 +145,17 @@ function tokenizeExtended(shaped: ShapedModel, batch: number, given?: CostReport
     unknownOps,
     unknownShapes,
   };
+}
+
+/**
+ * `count` zeroed rows of `width` values, all views into one buffer. A buffer per row would be one off-heap
+ * allocation per vertex (thousands per model), which the GC then has to track and free one by one.
+ */
+function rowViews(count: number, width: number): Float32Array[] {
+  const all = new Float32Array(count * width);
+  const rows = new Array<Float32Array>(count);
+  for (let i = 0; i < count; i++) rows[i] = all.subarray(i * width, (i + 1) * width);
+  return rows;
 }
 
 /** One-line coverage summary of a Tokens result. */

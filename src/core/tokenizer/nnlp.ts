@@ -33,8 +33,14 @@ function writeShape(row: Float32Array, offset: number, shape: number[] | undefin
   for (let i = 0; i < 4; i++) row[offset + i] = normalise(i < shape.length ? shape[i] : 0, SHAPE_CENTER[i], SHAPE_SCALE[i]);
 }
 
-export function referenceNnlpRow(opType: string, slot: number | undefined, attrs: ReferenceAttrs, shape: number[]): Float32Array {
-  const row = new Float32Array(NNLP_REFERENCE_DIM);
+/** `row` (NNLP_REFERENCE_DIM zeros) is filled in and returned; by default a new one. */
+export function referenceNnlpRow(
+  opType: string,
+  slot: number | undefined,
+  attrs: ReferenceAttrs,
+  shape: number[],
+  row: Float32Array = new Float32Array(NNLP_REFERENCE_DIM),
+): Float32Array {
   if (slot !== undefined) {
     row[slot] = 1;
     const values: number[] = [];
@@ -54,15 +60,22 @@ export function referenceNnlpRow(opType: string, slot: number | undefined, attrs
 /** Normalisation per ext-1 attribute slot (Transpose uses the perm constants in every slot). */
 const EXT_SLOT_NORM = ['kernel_shape', 'kernel_shape', 'strides', 'strides', 'pads', 'dilations', 'group', 'bias'];
 
-export function extendedNnlpRow(opType: string, slot: number | undefined, attrs: ExtendedAttrs, shape: number[] | undefined): Float32Array {
-  const row = new Float32Array(NNLP_EXTENDED_DIM);
+/** `row` (NNLP_EXTENDED_DIM zeros) is filled in and returned; by default a new one. */
+export function extendedNnlpRow(
+  opType: string,
+  slot: number | undefined,
+  attrs: ExtendedAttrs,
+  shape: number[] | undefined,
+  row: Float32Array = new Float32Array(NNLP_EXTENDED_DIM),
+): Float32Array {
   if (slot !== undefined) {
     row[slot] = 1;
-    attrs.forEach((v, i) => {
-      if (v === undefined) return;
+    for (let i = 0; i < attrs.length; i++) {
+      const v = attrs[i];
+      if (v === undefined) continue;
       const [c, s] = NORM[opType === 'Transpose' ? 'perm' : EXT_SLOT_NORM[i]];
       row[EXTENDED_SLOTS + i] = normalise(v, c, s);
-    });
+    }
   }
   writeShape(row, EXTENDED_SLOTS + ATTR_VALUES, shape);
   return row;

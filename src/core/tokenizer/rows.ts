@@ -21,20 +21,19 @@ const EXT_ATTR_OFFSET = EXTENDED_SLOTS;
 const EXT_ATTR_FREQS = frequencies(3);
 const EXT_ATTR_WIDTH = 2 * EXT_ATTR_FREQS.length;
 
-/** Shape truncated or zero-padded to 4 values (the reference pads with 0, then embeds each value). */
-function fourDims(shape: number[]): number[] {
-  const out = shape.slice(0, SHAPE_VALUES);
-  while (out.length < SHAPE_VALUES) out.push(0);
-  return out;
-}
-
+/** Writes the shape truncated or zero-padded to 4 values (the reference pads with 0, then embeds each value). */
 function writeShape(row: Float32Array, shape: number[] | undefined): void {
   if (!shape) return;
-  fourDims(shape).forEach((v, i) => writePe(v, row, SHAPE_OFFSET + i * PE_WIDTH));
+  for (let i = 0; i < SHAPE_VALUES; i++) writePe(i < shape.length ? shape[i] : 0, row, SHAPE_OFFSET + i * PE_WIDTH);
 }
 
-export function referenceRow(slot: number | undefined, attrs: ReferenceAttrs, shape: number[]): Float32Array {
-  const row = new Float32Array(FEATURE_DIM);
+/** `row` (FEATURE_DIM zeros) is filled in and returned; by default a new one. */
+export function referenceRow(
+  slot: number | undefined,
+  attrs: ReferenceAttrs,
+  shape: number[],
+  row: Float32Array = new Float32Array(FEATURE_DIM),
+): Float32Array {
   if (slot === undefined) {
     writeShape(row, shape);
     return row;
@@ -56,13 +55,19 @@ export function referenceRow(slot: number | undefined, attrs: ReferenceAttrs, sh
   return row;
 }
 
-export function extendedRow(slot: number | undefined, attrs: ExtendedAttrs, shape: number[] | undefined): Float32Array {
-  const row = new Float32Array(FEATURE_DIM);
+/** `row` (FEATURE_DIM zeros) is filled in and returned; by default a new one. */
+export function extendedRow(
+  slot: number | undefined,
+  attrs: ExtendedAttrs,
+  shape: number[] | undefined,
+  row: Float32Array = new Float32Array(FEATURE_DIM),
+): Float32Array {
   if (slot !== undefined) {
     row[slot] = 1;
-    attrs.forEach((value, i) => {
+    for (let i = 0; i < attrs.length; i++) {
+      const value = attrs[i];
       if (value !== undefined) writePe(value, row, EXT_ATTR_OFFSET + i * EXT_ATTR_WIDTH, EXT_ATTR_FREQS);
-    });
+    }
   }
   writeShape(row, shape);
   return row;

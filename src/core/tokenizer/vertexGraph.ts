@@ -67,8 +67,33 @@ interface Building<A> {
   opType: string;
   node?: Node;
   payload?: A;
-  succ: Set<string>;
+  /** Successors in first-edge order, without repeats. */
+  succ: Building<A>[];
+  /** Membership test for `succ`, built only once a vertex has many successors (a short list is scanned). */
+  succSet: Set<Building<A>> | undefined;
   inDegree: number;
+  /** Position in the topological order; -1 until ordered (and for deleted sources). */
+  index: number;
+}
+
+/** Successor lists up to this length are searched linearly for repeats; longer ones get a Set. */
+const SCAN_LIMIT = 16;
+
+function newVertex<A>(name: string, opType: string, node: Node | undefined, payload: A | undefined): Building<A> {
+  return { name, opType, node, payload, succ: [], succSet: undefined, inDegree: 0, index: -1 };
+}
+
+/** Adds the edge from → to unless it is already there; true when added. */
+function addSuccessor<A>(from: Building<A>, to: Building<A>): boolean {
+  if (from.succSet !== undefined) {
+    if (from.succSet.has(to)) return false;
+    from.succSet.add(to);
+  } else {
+    if (from.succ.includes(to)) return false;
+    if (from.succ.length >= SCAN_LIMIT) from.succSet = new Set(from.succ).add(to);
+  }
+  from.succ.push(to);
+  return true;
 }
 
 export function buildVertexGraph<A>(
@@ -78,7 +103,10 @@ export function buildVertexGraph<A>(
 ): VertexGraph<A> {
   const known = initialKnownSizes(graph);
   const table = new Map<string, Building<A>>(); // insertion order = networkx node order
-  const edges: [string, string][] = [];
+  // Edges as (source tensor name, target vertex), in the order the reference adds them. Sources are resolved only
+  // after every node's outputs are in the table, so that a source a later node produces keeps that node's position.
+  const edgeFrom: string[] = [];
+  const edgeTo: Building<A>[] = [];
 
   for (const node of graph.nodes) {
     const parsed = parse(node, known);
@@ -96,77 +124,85 @@ export function buildVertexGraph<A>(
         existing.node = node;
         existing.payload = parsed.payload;
       } else {
-        table.set(name, { name, opType: node.opType, node, payload: parsed.payload, succ: new Set(), inDegree: 0 });
+        table.set(name, newVertex(name, node.opType, node, parsed.payload));
       }
     }
     for (const i of parsed.inputSlots) {
-      for (const o of parsed.outputSlots) edges.push([node.inputs[i], node.outputs[o]]);
+      for (const o of parsed.outputSlots) {
+        edgeFrom.push(node.inputs[i]);
+        edgeTo.push(table.get(node.outputs[o])!);
+      }
     }
   }
-  for (const [from, to] of edges) {
+  for (let e = 0; e < edgeFrom.length; e++) {
+    const from = edgeFrom[e];
     let source = table.get(from);
     if (!source) {
-      source = { name: from, opType: '', succ: new Set(), inDegree: 0 };
+      source = newVertex<A>(from, '', undefined, undefined);
       table.set(from, source);
     }
-    if (!source.succ.has(to)) {
-      source.succ.add(to);
-      table.get(to)!.inDegree++;
-    }
+    const target = edgeTo[e];
+    if (addSuccessor(source, target)) target.inDegree++;
   }
 
   // Input promotion and single-pass pruning (spec §1.3).
-  const sources = [...table.values()].filter((v) => v.inDegree === 0);
+  const sources: Building<A>[] = [];
+  for (const v of table.values()) if (v.inDegree === 0) sources.push(v);
   for (const v of sources) {
-    if (v.succ.size > 0 && known.has(v.name)) {
+    if (v.succ.length > 0 && known.has(v.name)) {
       v.opType = 'Input';
       v.node = undefined;
       v.payload = undefined;
     } else {
-      for (const s of v.succ) table.get(s)!.inDegree--;
+      for (const s of v.succ) s.inDegree--;
       table.delete(v.name);
     }
   }
 
-  // Kahn, generation by generation.
+  // Kahn, generation by generation; `inDegree` counts down the predecessors not yet ordered.
   const order: Building<A>[] = [];
-  const remaining = new Map<string, number>();
   let generation: Building<A>[] = [];
-  for (const v of table.values()) {
-    if (v.inDegree === 0) generation.push(v);
-    else remaining.set(v.name, v.inDegree);
-  }
+  for (const v of table.values()) if (v.inDegree === 0) generation.push(v);
   while (generation.length > 0) {
     const next: Building<A>[] = [];
     for (const v of generation) {
+      v.index = order.length;
       order.push(v);
-      for (const s of v.succ) {
-        const d = remaining.get(s)! - 1;
-        if (d === 0) {
-          remaining.delete(s);
-          next.push(table.get(s)!);
-        } else remaining.set(s, d);
-      }
+      for (const s of v.succ) if (--s.inDegree === 0) next.push(s);
     }
     generation = next;
   }
-  const cyclic = remaining.size;
+  const cyclic = table.size - order.length;
   if (cyclic > 0) {
     if (options.onCycle === 'reject') {
-      throw new TokenizeError(`the graph has a cycle through ${cyclic} tensors (e.g. '${remaining.keys().next().value}')`);
+      let first = '';
+      for (const v of table.values()) {
+        if (v.index < 0) {
+          first = v.name;
+          break;
+        }
+      }
+      throw new TokenizeError(`the graph has a cycle through ${cyclic} tensors (e.g. '${first}')`);
     }
-    for (const v of table.values()) if (remaining.has(v.name)) order.push(v);
+    for (const v of table.values()) {
+      if (v.index < 0) {
+        v.index = order.length;
+        order.push(v);
+      }
+    }
   }
 
-  const index = new Map(order.map((v, i) => [v.name, i]));
-  const outEdges: [number, number][] = [];
-  order.forEach((v, i) => {
-    for (const s of v.succ) outEdges.push([i, index.get(s)!]);
-  });
-  outEdges.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
-  return {
-    vertices: order.map((v) => ({ name: v.name, opType: v.opType, node: v.node, payload: v.payload })),
-    edges: outEdges,
-    cyclic,
-  };
+  // Edges sorted by (from, to): `order` gives the sources in ascending order; each one's targets are sorted.
+  const edges: [number, number][] = [];
+  const targets: number[] = [];
+  const vertices: Vertex<A>[] = new Array(order.length);
+  for (let i = 0; i < order.length; i++) {
+    const v = order[i];
+    targets.length = 0;
+    for (const s of v.succ) targets.push(s.index);
+    if (targets.length > 1) targets.sort((x, y) => x - y);
+    for (const t of targets) edges.push([i, t]);
+    vertices[i] = { name: v.name, opType: v.opType, node: v.node, payload: v.payload };
+  }
+  return { vertices, edges, cyclic };
 }
