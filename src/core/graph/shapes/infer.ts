@@ -13,6 +13,12 @@ export interface InferOptions {
   overrides?: DimOverrides;
 }
 
+/**
+ * Opsets of a model that imports none (IR version < 3 had no opset_import): the default domain at version 1, as
+ * ONNX reads such files. (A domain a model does not import is also taken at version 1.)
+ */
+const NO_IMPORT_OPSETS: ReadonlyMap<string, number> = new Map([['', 1]]);
+
 /** Batch used for a symbolic first input dim when neither `batch` nor an override names it. */
 const DEFAULT_BATCH = 1;
 
@@ -33,8 +39,9 @@ export function inferShapes(model: Model, options: InferOptions = {}): ShapedMod
     values.set(input.name, seedInput(input, options, diagnostics));
   }
 
+  const opsets = model.opsets.size > 0 ? model.opsets : NO_IMPORT_OPSETS;
   for (const node of topologicalOrder(graph, diagnostics)) {
-    const opset = model.opsets.get(node.domain) ?? 1;
+    const opset = opsets.get(node.domain) ?? 1;
     inferNode(node, opset, values, unknownOps, diagnostics);
   }
   const shaped: ShapedModel = { model, values, unknownOps, diagnostics };

@@ -57,9 +57,29 @@ const comparison: Record<string, Binary> = {
   And: (a, b) => +(a !== 0 && b !== 0), Or: (a, b) => +(a !== 0 || b !== 0), Xor: (a, b) => +((a !== 0) !== (b !== 0)),
 };
 
+/**
+ * Before opset 7, binary ops broadcast only when `broadcast` = 1, and then B's shape is a contiguous run of A's
+ * dims starting at `axis` (default: A's trailing dims), 1s allowed; the output has A's shape. Returned: B's shape
+ * padded with trailing 1s, which numpy-style broadcasting then reads the same way. Without `broadcast` the
+ * inputs are taken as they are (identical shapes in a valid model).
+ */
+function legacyBroadcastShape(ctx: RuleContext, a: number[], b: number[]): number[] {
+  if (ctx.int('broadcast', 0) !== 1) return b;
+  let axis = ctx.int('axis', a.length - b.length);
+  if (axis < 0) axis += a.length;
+  const fits = axis >= 0 && axis + b.length <= a.length && b.every((d, i) => d === a[axis + i] || d === 1);
+  if (!fits) {
+    ctx.fail(`B [${b.join(',')}] is not a run of A [${a.join(',')}] at axis ${ctx.int('axis', a.length - b.length)} (legacy broadcast, opset ${ctx.opset})`);
+  }
+  const padded = b.slice();
+  for (let i = axis + b.length; i < a.length; i++) padded.push(1);
+  return padded;
+}
+
 /** Broadcasts inputs `slots` and combines known values with `fn` (left to right). */
-function combine(ctx: RuleContext, slots: number[], elemType: number, fn: Binary | null): InferredValue {
+function combine(ctx: RuleContext, slots: number[], elemType: number, fn: Binary | null, legacy = false): InferredValue {
   const shapes = slots.map((i) => ctx.shape(i));
+  if (legacy && ctx.opset < 7) shapes[1] = legacyBroadcastShape(ctx, shapes[0], shapes[1]);
   const shape = broadcastShapes(shapes);
   let vals: number[] | undefined;
   if (fn && slots.every((i) => ctx.values(i) !== undefined)) {
@@ -75,8 +95,8 @@ function combine(ctx: RuleContext, slots: number[], elemType: number, fn: Binary
   return tensorValue(elemType, shape, vals);
 }
 
-const binaryRule = (fn: Binary | null): ShapeRule => (ctx) => [combine(ctx, [0, 1], ctx.elemType(0), fn)];
-const compareRule = (fn: Binary): ShapeRule => (ctx) => [combine(ctx, [0, 1], ElemType.BOOL, fn)];
+const binaryRule = (fn: Binary | null): ShapeRule => (ctx) => [combine(ctx, [0, 1], ctx.elemType(0), fn, true)];
+const compareRule = (fn: Binary): ShapeRule => (ctx) => [combine(ctx, [0, 1], ElemType.BOOL, fn, true)];
 
 const variadic = (fn: Binary | null): ShapeRule => (ctx) => {
   if (ctx.inputCount === 0) ctx.fail('needs at least one input');
