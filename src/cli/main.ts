@@ -3,12 +3,16 @@
 import { Command, CliIO, UsageError } from './command';
 import { datasetCommand } from './commands/dataset';
 import { inspectCommand } from './commands/inspect';
+import { platformsCommand } from './commands/platforms';
+import { predictCommand } from './commands/predict';
 import { tokenizeCommand } from './commands/tokenize';
 
 const commands: Command[] = [
   // Each sub-command registers here, one import per file in commands/.
   datasetCommand,
   inspectCommand,
+  platformsCommand,
+  predictCommand,
   tokenizeCommand,
 ];
 

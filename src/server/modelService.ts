@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import type { AnalyzeOptions, ModelReport, PredictionResult, ServerStatus, ErrorCode } from './protocol';
 import { hashFile, CancelledError } from './contentHash';
 import { ResultCache } from './resultCache';
-import { loadManifest, type PredictorManifest } from './predictorManifest';
+import { loadManifest, type PredictorManifest } from '../core/predict';
 import { Predictor } from './predictor';
 import { defaultExecutionProviders } from './executionProviders';
 import { runPipeline, PipelineError } from './pipeline';
@@ -116,8 +116,18 @@ export class ModelService {
     if (!tokens) return { status: 'error', message: `the tokenizer could not encode this model: ${tokenizeError ?? 'unknown reason'}` };
     try {
       const r = await p.predict(tokens, options.executionProviders ?? defaultExecutionProviders());
-      if (r.status === 'ok') this.lastExecutionProvider = r.executionProvider;
-      return r;
+      this.lastExecutionProvider = r.executionProvider;
+      return {
+        status: 'ok',
+        executionProvider: r.executionProvider,
+        platforms: r.estimates.map((e) => ({
+          platform: e.platform,
+          latencyMs: e.latencyMs,
+          low: e.interval[0],
+          high: e.interval[1],
+          outOfDistribution: e.outOfDistribution,
+        })),
+      };
     } catch (e) {
       return { status: 'error', message: (e as Error).message };
     }

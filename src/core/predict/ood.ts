@@ -1,0 +1,53 @@
+// The out-of-distribution rule of training/train/ensemble.py (OodReference): standardise member 0's embedding
+// with the training mean and std, take the distance to the nearest k-means centroid divided by √D, and flag the
+// graph when it exceeds the threshold (a high quantile of the same distance over the validation graphs).
+import { ManifestError } from './errors';
+
+export interface OodReference {
+  mean: number[];
+  std: number[];
+  centroids: number[][];
+  threshold: number;
+}
+
+const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** A side-car's "ood" object, validated (dimensions agree, std > 0 so standardising cannot divide by zero). */
+export function parseOodReference(raw: unknown, where: string): OodReference {
+  const o = (raw ?? {}) as Record<string, unknown>;
+  const vector = (v: unknown, name: string): number[] => {
+    if (!Array.isArray(v) || v.length === 0 || !v.every(finite)) throw new ManifestError(where, `ood.${name} must be a non-empty array of numbers`);
+    return v as number[];
+  };
+  const mean = vector(o.mean, 'mean');
+  const std = vector(o.std, 'std');
+  if (std.length !== mean.length) throw new ManifestError(where, `ood.std has ${std.length} values, ood.mean ${mean.length}`);
+  if (std.some((s) => s <= 0)) throw new ManifestError(where, 'ood.std must be positive');
+  if (!Array.isArray(o.centroids) || o.centroids.length === 0) throw new ManifestError(where, 'ood.centroids must be a non-empty array');
+  const centroids = o.centroids.map((c, i) => {
+    const row = vector(c, `centroids[${i}]`);
+    if (row.length !== mean.length) throw new ManifestError(where, `ood.centroids[${i}] has ${row.length} values, the embedding ${mean.length}`);
+    return row;
+  });
+  if (!finite(o.threshold) || o.threshold < 0) throw new ManifestError(where, 'ood.threshold must be a non-negative number');
+  return { mean, std, centroids, threshold: o.threshold };
+}
+
+/** Standardised nearest-centroid distance / √D of one embedding. */
+export function oodDistance(embedding: ArrayLike<number>, ood: OodReference): number {
+  const d = ood.mean.length;
+  if (embedding.length !== d) throw new RangeError(`embedding has ${embedding.length} values, the OOD reference ${d}`);
+  const z = new Float64Array(d);
+  for (let i = 0; i < d; i++) z[i] = (embedding[i] - ood.mean[i]) / ood.std[i];
+  let best = Infinity;
+  for (const c of ood.centroids) {
+    let d2 = 0;
+    for (let i = 0; i < d; i++) d2 += (z[i] - c[i]) ** 2;
+    if (d2 < best) best = d2;
+  }
+  return Math.sqrt(best) / Math.sqrt(d);
+}
+
+export function isOutOfDistribution(embedding: ArrayLike<number>, ood: OodReference): boolean {
+  return oodDistance(embedding, ood) > ood.threshold;
+}
