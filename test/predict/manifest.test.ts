@@ -1,0 +1,99 @@
+// Manifest loading: the committed fixture loads with its side-car; every malformed manifest is refused with an
+// error that names the field (never a silent "no predictor" or a guessed default).
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, mkdirSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadManifest, ManifestError } from '../../src/core/predict';
+import { EXTENDED_VOCABULARY_VERSION } from '../../src/core/tokenizer/vocabulary';
+import { FIXTURE_ID, fixtureEntry, fixtureSidecar, installFixture, writeManifest, type Entry } from '../helpers/predictorFixture';
+
+const tmp = mkdtempSync(join(tmpdir(), 'nar-lens-manifest-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+test('no manifest.json means no predictor installed (null), not an error', () => {
+  const empty = join(tmp, 'empty');
+  mkdirSync(empty);
+  assert.equal(loadManifest(empty), null);
+  assert.equal(loadManifest(join(tmp, 'does-not-exist')), null);
+});
+
+test('the fixture loads: tokenizer, interval, verified sha256, side-car OOD reference, descriptive fields', () => {
+  const dir = installFixture(tmp);
+  const m = loadManifest(dir)!;
+  assert.equal(m.predictors.length, 1);
+  const e = m.predictors[0];
+  assert.equal(e.id, FIXTURE_ID);
+  assert.equal(e.platform, 'synthetic-a');
+  assert.equal(e.file, join(dir, `${FIXTURE_ID}.onnx`));
+  assert.equal(e.sha256, '10cc6c48a5f3eb813ba550b96b72f64c875787ad21dc46afad7f903e3009c50b');
+  assert.deepEqual([e.tokenizerMode, e.vocabularyVersion, e.tokenKind], ['extended', EXTENDED_VOCABULARY_VERSION, 'features']);
+  assert.deepEqual([e.tokenDim, e.staticDim], [152, 40]);
+  assert.ok(e.spreadScale > 0 && e.relativeErrorQ > 0);
+  assert.equal(e.intervalCoverage, 0.9);
+  const side = fixtureSidecar();
+  assert.equal(e.ood?.centroids.length, side.ood.centroids.length);
+  assert.equal(e.ood?.mean.length, 32);
+  assert.equal(e.ood?.threshold, side.ood.threshold);
+  assert.equal(e.model, 'v2');
+  assert.equal(e.trainedOn?.dataset, 'synthetic');
+  assert.ok(e.validation?.mape !== undefined && e.validation.mape > 0);
+});
+
+function refused(edit: (e: Entry) => unknown, message: RegExp, prepare?: (dir: string) => void): void {
+  const dir = installFixture(tmp, edit);
+  prepare?.(dir);
+  assert.throws(() => loadManifest(dir), (err: unknown) => {
+    assert.ok(err instanceof ManifestError, `${String(err)} is a ManifestError`);
+    assert.match((err as Error).message, message);
+    return true;
+  });
+}
+
+test('malformed entries are refused with the field named', () => {
+  refused((e) => ({ ...e, platform: '' }), /predictors\[0\]: platform must be a non-empty string/);
+  refused((e) => ({ ...e, tokenizer: { ...e.tokenizer, mode: 'fancy' } }), /tokenizer must name mode \(reference or extended\)/);
+  refused((e) => ({ ...e, tokenizer: { mode: 'extended' } }), /vocabularyVersion/);
+  refused((e) => ({ ...e, tokenizer: { ...e.tokenizer, tokens: 'edges' } }), /tokenizer.tokens must be features or nnlp_features, not "edges"/);
+  refused((e) => ({ ...e, interval: { spreadScale: 2 } }), /interval must have spreadScale and relativeErrorQ/);
+  refused((e) => ({ ...e, interval: { spreadScale: -1, relativeErrorQ: 0.1 } }), /non-negative/);
+  refused((e) => ({ ...e, inputs: { tokenDim: 0 } }), /inputs.tokenDim must be a positive integer/);
+  refused(() => 'not an object', /predictors\[0\]: must be an object/);
+});
+
+test('files must exist and stay inside the models folder (paths and links)', () => {
+  refused((e) => ({ ...e, file: 'missing.onnx' }), /file missing.onnx does not exist/);
+  refused((e) => ({ ...e, file: '../../etc/passwd' }), /must stay inside the models folder/);
+  refused((e) => ({ ...e, sidecar: '/etc/hostname' }), /sidecar \/etc\/hostname must stay inside the models folder/);
+  const outside = join(tmp, 'outside.onnx');
+  copyFileSync(join(installFixture(tmp), `${FIXTURE_ID}.onnx`), outside);
+  refused((e) => ({ ...e, file: 'link.onnx', sha256: undefined }), /link out of it/, (dir) => symlinkSync(outside, join(dir, 'link.onnx')));
+});
+
+test('a predictor file that does not match its sha256 is refused (changed or damaged)', () => {
+  refused((e) => e, /does not match its sha256/, (dir) => appendFileSync(join(dir, `${FIXTURE_ID}.onnx`), Buffer.from([0])));
+  refused((e) => ({ ...e, sha256: 'abc' }), /sha256 must be 64 hex digits/);
+});
+
+test('a malformed side-car OOD reference is refused, not ignored', () => {
+  const side = fixtureSidecar();
+  const write = (ood: unknown) => (dir: string) => writeFileSync(join(dir, `${FIXTURE_ID}.json`), JSON.stringify({ ...side, ood }));
+  refused((e) => e, /ood.std must be positive/, write({ ...side.ood, std: side.ood.std.map(() => 0) }));
+  refused((e) => e, /ood.centroids\[1\] has 3 values, the embedding 32/, write({ ...side.ood, centroids: [side.ood.centroids[0], [1, 2, 3]] }));
+  refused((e) => e, /ood.threshold must be a non-negative number/, write({ ...side.ood, threshold: 'high' }));
+  refused((e) => e, /side-car .* is not valid JSON/, (dir) => writeFileSync(join(dir, `${FIXTURE_ID}.json`), '{"ood": '));
+});
+
+test('manifest-level errors: JSON, schema version, empty list, duplicate ids', () => {
+  const dir = installFixture(tmp);
+  writeFileSync(join(dir, 'manifest.json'), '{ nope');
+  assert.throws(() => loadManifest(dir), /models\/manifest.json: is not valid JSON/);
+  writeManifest(dir, [], 1);
+  assert.throws(() => loadManifest(dir), /"predictors" must be a non-empty array/);
+  writeManifest(dir, [{}], 2);
+  assert.throws(() => loadManifest(dir), /schemaVersion 2 is not 1/);
+  const entry = fixtureEntry();
+  writeManifest(dir, [entry, entry]);
+  assert.throws(() => loadManifest(dir), /predictor id synthetic-a-v2-reference is listed twice/);
+});
