@@ -5,51 +5,67 @@ import type { Node } from '../graph/types';
 import { REFERENCE_OPS } from './referenceOps';
 import type { KnownSizes, NodeParser } from './vertexGraph';
 
+/** [0, 1, …, n − 1], shared and frozen (callers only read slot lists), for the common short lengths. */
+const RANGES: readonly number[][] = Array.from({ length: 33 }, (_, n) => Object.freeze(Array.from({ length: n }, (_, i) => i)) as number[]);
+function range(n: number): number[] {
+  return n < RANGES.length ? RANGES[n] : Array.from({ length: n }, (_, i) => i);
+}
+
+/** Output slots whose name is not '' (an omitted optional output is not a tensor: it never becomes a vertex). */
+function namedOutputs(node: Node, upTo: number): number[] {
+  const n = Math.min(upTo, node.outputs.length);
+  let all = true;
+  for (let o = 0; o < n; o++) if (node.outputs[o] === '') all = false;
+  if (all) return range(n);
+  const slots: number[] = [];
+  for (let o = 0; o < n; o++) if (node.outputs[o] !== '') slots.push(o);
+  return slots;
+}
+
+/** Slot 0, then each of slots 1 … last that the node has and whose tensor has no known size (weights do). */
+function firstAndUnknown(node: Node, known: KnownSizes, last: number): number[] {
+  const slots = node.inputs.length > 0 ? [0] : [];
+  for (let i = 1; i <= last && i < node.inputs.length; i++) if (!known.has(node.inputs[i])) slots.push(i);
+  return slots;
+}
+
 export const extendedParser: NodeParser<undefined> = (node: Node, known: KnownSizes) => {
   const spec = node.domain === '' || node.domain === 'ai.onnx' ? REFERENCE_OPS.get(node.opType) : undefined;
-  const all = node.inputs.map((_, i) => i);
-  // An omitted optional output ('') is not a tensor: it never becomes a vertex here.
-  const allOutputs = node.outputs.map((_, i) => i).filter((o) => node.outputs[o] !== '');
-  if (!spec) return { inputSlots: all, outputSlots: allOutputs, payload: undefined };
+  const inputCount = node.inputs.length;
+  if (!spec) return { inputSlots: range(inputCount), outputSlots: namedOutputs(node, Infinity), payload: undefined };
 
-  const has = (i: number): boolean => i < node.inputs.length;
-  const unknownInput = (i: number): boolean => has(i) && !known.has(node.inputs[i]);
   let inputSlots: number[];
   switch (spec.connect) {
     case 'slot0':
-      inputSlots = [0];
+      inputSlots = range(Math.min(1, inputCount));
       break;
     case 'slots01':
-      inputSlots = [0, 1];
+      inputSlots = range(Math.min(2, inputCount));
       break;
     case 'slots012':
-      inputSlots = [0, 1, 2];
+      inputSlots = range(Math.min(3, inputCount));
       break;
     case 'none':
-      inputSlots = [];
+      inputSlots = range(0);
       break;
     case 'conv':
     case 'gemm':
-      inputSlots = [0, 1].filter((i) => i === 0 || unknownInput(i));
+      inputSlots = firstAndUnknown(node, known, 1);
       break;
     case 'batchnorm':
-      inputSlots = [0, 1, 2, 3, 4].filter((i) => i === 0 || unknownInput(i));
+      inputSlots = firstAndUnknown(node, known, 4);
       break;
     case 'instancenorm':
-      inputSlots = [0, 1, 2].filter((i) => i === 0 || unknownInput(i));
+      inputSlots = firstAndUnknown(node, known, 2);
       break;
     case 'reshape':
-      inputSlots = node.attributes.has('shape') ? [0] : [0, 1].filter((i) => i === 0 || unknownInput(i));
+      inputSlots = node.attributes.has('shape') ? range(Math.min(1, inputCount)) : firstAndUnknown(node, known, 1);
       break;
     case 'broken':
     case 'all':
     default:
-      inputSlots = all;
+      inputSlots = range(inputCount);
   }
-  const outputSlots = spec.select === 'first' ? [0] : spec.select === 'first2' ? [0, 1] : allOutputs;
-  return {
-    inputSlots: inputSlots.filter((i) => has(i)),
-    outputSlots: outputSlots.filter((o) => o < node.outputs.length && node.outputs[o] !== ''),
-    payload: undefined,
-  };
+  const outputSlots = namedOutputs(node, spec.select === 'first' ? 1 : spec.select === 'first2' ? 2 : Infinity);
+  return { inputSlots, outputSlots, payload: undefined };
 };

@@ -76,6 +76,8 @@ interface Building<A> {
   index: number;
 }
 
+const ascending = (x: number, y: number): number => x - y;
+
 /** Successor lists up to this length are searched linearly for repeats; longer ones get a Set. */
 const SCAN_LIMIT = 16;
 
@@ -127,10 +129,12 @@ export function buildVertexGraph<A>(
         table.set(name, newVertex(name, node.opType, node, parsed.payload));
       }
     }
-    for (const i of parsed.inputSlots) {
-      for (const o of parsed.outputSlots) {
-        edgeFrom.push(node.inputs[i]);
-        edgeTo.push(table.get(node.outputs[o])!);
+    const inputSlots = parsed.inputSlots;
+    const outputSlots = parsed.outputSlots;
+    for (let k = 0; k < inputSlots.length; k++) {
+      for (let m = 0; m < outputSlots.length; m++) {
+        edgeFrom.push(node.inputs[inputSlots[k]]);
+        edgeTo.push(table.get(node.outputs[outputSlots[m]])!);
       }
     }
   }
@@ -159,18 +163,15 @@ export function buildVertexGraph<A>(
     }
   }
 
-  // Kahn, generation by generation; `inDegree` counts down the predecessors not yet ordered.
+  // Kahn, generation by generation; `inDegree` counts down the predecessors not yet ordered. Each generation is
+  // appended to `order` in the order its members were freed, which is what processing generation lists gives.
   const order: Building<A>[] = [];
-  let generation: Building<A>[] = [];
-  for (const v of table.values()) if (v.inDegree === 0) generation.push(v);
-  while (generation.length > 0) {
-    const next: Building<A>[] = [];
-    for (const v of generation) {
-      v.index = order.length;
-      order.push(v);
-      for (const s of v.succ) if (--s.inDegree === 0) next.push(s);
-    }
-    generation = next;
+  for (const v of table.values()) if (v.inDegree === 0) order.push(v);
+  for (let head = 0; head < order.length; head++) {
+    const v = order[head];
+    v.index = head;
+    const succ = v.succ;
+    for (let k = 0; k < succ.length; k++) if (--succ[k].inDegree === 0) order.push(succ[k]);
   }
   const cyclic = table.size - order.length;
   if (cyclic > 0) {
@@ -198,10 +199,14 @@ export function buildVertexGraph<A>(
   const vertices: Vertex<A>[] = new Array(order.length);
   for (let i = 0; i < order.length; i++) {
     const v = order[i];
-    targets.length = 0;
-    for (const s of v.succ) targets.push(s.index);
-    if (targets.length > 1) targets.sort((x, y) => x - y);
-    for (const t of targets) edges.push([i, t]);
+    const succ = v.succ;
+    if (succ.length === 1) edges.push([i, succ[0].index]);
+    else if (succ.length > 1) {
+      targets.length = 0;
+      for (let k = 0; k < succ.length; k++) targets.push(succ[k].index);
+      targets.sort(ascending);
+      for (let k = 0; k < targets.length; k++) edges.push([i, targets[k]]);
+    }
     vertices[i] = { name: v.name, opType: v.opType, node: v.node, payload: v.payload };
   }
   return { vertices, edges, cyclic };
