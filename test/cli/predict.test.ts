@@ -157,7 +157,7 @@ test('platforms: installed platforms with validation MAPE and training data', ()
   const j = run(['platforms', '--models', MODELS, '--json']);
   assert.equal(j.code, 0, j.stderr);
   const [p] = JSON.parse(j.stdout);
-  const entry = fixtureEntry() as { validation: { mape: number }; trainedOn: { train: number; validation: number } };
+  const entry = fixtureEntry() as unknown as { validation: { mape: number }; trainedOn: { train: number; validation: number } };
   assert.equal(p.platform, 'synthetic-a');
   assert.equal(p.predictor, FIXTURE_ID);
   assert.equal(p.validationMape, entry.validation.mape);
