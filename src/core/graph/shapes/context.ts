@@ -1,14 +1,25 @@
 // RuleContext over one node: resolves input slots to inferred values and reads attributes with ONNX defaults.
-import type { Attribute, ConstTensor, InferredValue, Node } from '../types';
+import type { Attribute, ConstTensor, InferredValue, Node, ShapeDiagnostic } from '../types';
 import { ShapeRuleError, type RuleContext } from './rule';
 
+const NO_NODE: Node = { index: -1, name: '', opType: '', domain: '', inputs: [], outputs: [], attributes: new Map() };
+
+/** One context per inference run, pointed at each node in turn with at() (no allocation per node). */
 export class NodeContext implements RuleContext {
+  node: Node = NO_NODE;
+  opset = 1;
+
   constructor(
-    readonly node: Node,
-    readonly opset: number,
-    private readonly known: ReadonlyMap<string, InferredValue>,
-    private readonly onWarn: (message: string) => void,
+    private known: ReadonlyMap<string, InferredValue>,
+    private diagnostics: ShapeDiagnostic[],
   ) {}
+
+  /** Points the context at `node`, whose domain is at version `opset`. */
+  at(node: Node, opset: number): this {
+    this.node = node;
+    this.opset = opset;
+    return this;
+  }
 
   get inputCount(): number {
     return this.node.inputs.length;
@@ -89,15 +100,32 @@ export class NodeContext implements RuleContext {
   }
 
   warn(message: string): void {
-    this.onWarn(message);
+    this.diagnostics.push({ nodeIndex: this.node.index, opType: this.node.opType, message });
   }
 
   fail(message: string): never {
     throw new ShapeRuleError(message);
   }
+
+
+  /**
+   * Ends the run: drops the node, the values and the diagnostics, and keeps this context as the one retired
+   * context. Keeping one matters: V8 frees an object's hidden class at a full GC once no object uses it, and
+   * then discards the optimised code of every shape rule that embedded it, so the next analysis would start cold
+   * (see WireCursor.retire in src/core/onnx/wire.ts). The retired context holds nothing of any model.
+   */
+  retire(): void {
+    this.node = NO_NODE;
+    this.known = NO_VALUES;
+    this.diagnostics = [];
+    retired = this;
+  }
 }
 
-// (Why: see the exemplar at the end of src/core/onnx/wire.ts.) A NodeContext lives for one node; without a
-// long-lived one, a full GC between analyses frees its map and discards the optimised code of every shape rule.
-const mapExemplar = new NodeContext({ index: -1, name: '', opType: '', domain: '', inputs: [], outputs: [], attributes: new Map() }, 1, new Map(), () => undefined);
-void mapExemplar;
+const NO_VALUES: ReadonlyMap<string, InferredValue> = new Map();
+/** The last retired context (see NodeContext.retire). */
+let retired: NodeContext | undefined;
+/** For tests: the retired context, if any. */
+export function retiredContext(): NodeContext | undefined {
+  return retired;
+}

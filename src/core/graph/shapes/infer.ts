@@ -40,9 +40,13 @@ export function inferShapes(model: Model, options: InferOptions = {}): ShapedMod
   }
 
   const opsets = model.opsets.size > 0 ? model.opsets : NO_IMPORT_OPSETS;
-  for (const node of topologicalOrder(graph, diagnostics)) {
-    const opset = opsets.get(node.domain) ?? 1;
-    inferNode(node, opset, values, unknownOps, diagnostics);
+  const ctx = new NodeContext(values, diagnostics);
+  try {
+    for (const node of topologicalOrder(graph, diagnostics)) {
+      inferNode(ctx.at(node, opsets.get(node.domain) ?? 1), values, unknownOps, diagnostics);
+    }
+  } finally {
+    ctx.retire();
   }
   const shaped: ShapedModel = { model, values, unknownOps, diagnostics };
   if (options.batch !== undefined) shaped.batch = options.batch;
@@ -88,19 +92,24 @@ function seedInput(input: ValueInfo, options: InferOptions, diagnostics: ShapeDi
 
 /** File order when it is already topological (the ONNX rule); Kahn's algorithm otherwise. */
 function topologicalOrder(graph: Graph, diagnostics: ShapeDiagnostic[]): Node[] {
+  const nodes = graph.nodes;
   const producer = new Map<string, number>();
-  graph.nodes.forEach((n, i) => n.outputs.forEach((o) => o !== '' && producer.set(o, i)));
+  for (let i = 0; i < nodes.length; i++) {
+    const outputs = nodes[i].outputs;
+    for (let k = 0; k < outputs.length; k++) if (outputs[k] !== '') producer.set(outputs[k], i);
+  }
   let sorted = true;
-  outer: for (let i = 0; i < graph.nodes.length; i++) {
-    for (const name of graph.nodes[i].inputs) {
-      const p = name === '' ? undefined : producer.get(name);
+  outer: for (let i = 0; i < nodes.length; i++) {
+    const inputs = nodes[i].inputs;
+    for (let k = 0; k < inputs.length; k++) {
+      const p = inputs[k] === '' ? undefined : producer.get(inputs[k]);
       if (p !== undefined && p >= i) {
         sorted = false;
         break outer;
       }
     }
   }
-  if (sorted) return graph.nodes;
+  if (sorted) return nodes;
 
   const pending = new Array<number>(graph.nodes.length).fill(0);
   const consumers = new Map<number, number[]>();
@@ -133,46 +142,54 @@ function topologicalOrder(graph: Graph, diagnostics: ShapeDiagnostic[]): Node[] 
   return order;
 }
 
+/** Gives every named output of `node` an unknown value. */
+function markUnknown(node: Node, values: Map<string, InferredValue>): void {
+  for (const o of node.outputs) if (o !== '') values.set(o, { elemType: 0 });
+}
+
+function isValidShape(shape: number[]): boolean {
+  for (let i = 0; i < shape.length; i++) if (!Number.isInteger(shape[i]) || shape[i] < 0) return false;
+  return true;
+}
+
 function inferNode(
-  node: Node,
-  opset: number,
+  ctx: NodeContext,
   values: Map<string, InferredValue>,
   unknownOps: Map<string, number>,
   diagnostics: ShapeDiagnostic[],
 ): void {
-  const markUnknown = (): void => {
-    for (const o of node.outputs) if (o !== '') values.set(o, { elemType: 0 });
-  };
+  const node = ctx.node;
   const rule = lookupRule(node.domain, node.opType);
   if (rule === undefined) {
     const key = node.domain === '' ? node.opType : `${node.domain}.${node.opType}`;
     unknownOps.set(key, (unknownOps.get(key) ?? 0) + 1);
     diagnostics.push({ nodeIndex: node.index, opType: node.opType, message: `no shape rule for ${key}` });
-    markUnknown();
+    markUnknown(node, values);
     return;
   }
-  for (const name of node.inputs) {
+  const inputs = node.inputs;
+  for (let i = 0; i < inputs.length; i++) {
+    const name = inputs[i];
     if (name === '') continue;
     const v = values.get(name);
     if (v === undefined) {
       diagnostics.push({ nodeIndex: node.index, opType: node.opType, message: `input '${name}' is never defined` });
-      markUnknown();
+      markUnknown(node, values);
       return;
     }
     if (v.shape === undefined) {
-      markUnknown(); // downstream of an unknown: already reported where it started
+      markUnknown(node, values); // downstream of an unknown: already reported where it started
       return;
     }
   }
   let outputs: InferredValue[];
   try {
-    const warn = (message: string): void => void diagnostics.push({ nodeIndex: node.index, opType: node.opType, message });
-    outputs = rule(new NodeContext(node, opset, values, warn));
+    outputs = rule(ctx);
   } catch (err) {
     // A rule error is an expected gap; anything else is a rule bug that hostile input must not turn into a crash.
     const message = err instanceof ShapeRuleError ? err.message : `internal error in the shape rule: ${String(err)}`;
     diagnostics.push({ nodeIndex: node.index, opType: node.opType, message });
-    markUnknown();
+    markUnknown(node, values);
     return;
   }
   for (let i = 0; i < node.outputs.length; i++) {
@@ -182,7 +199,7 @@ function inferNode(
     if (out === undefined) {
       diagnostics.push({ nodeIndex: node.index, opType: node.opType, message: `output ${i} is not supported by the shape rule` });
       values.set(name, { elemType: 0 });
-    } else if (out.shape !== undefined && out.shape.some((d) => !Number.isInteger(d) || d < 0)) {
+    } else if (out.shape !== undefined && !isValidShape(out.shape)) {
       diagnostics.push({ nodeIndex: node.index, opType: node.opType, message: `computed an invalid shape [${out.shape.join(',')}] for output ${i}` });
       values.set(name, { elemType: out.elemType });
     } else {
