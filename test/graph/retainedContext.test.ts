@@ -1,9 +1,11 @@
-// Shape inference keeps its last rule context alive between runs (so that V8 keeps its hidden class and the
+// Shape inference (and fixed costing) keep their last rule context (view) alive between runs (so that V8 keeps its hidden class and the
 // optimised rules across full GCs). What it keeps must hold nothing of the model it last inferred.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { inferShapes } from '../../src/core/graph/shapes';
 import { retiredContext } from '../../src/core/graph/shapes/context';
+import { computeCosts } from '../../src/core/graph/costs';
+import { retiredViewIsEmpty } from '../../src/core/graph/costs/fixed';
 import { ModelBuilder } from './builder';
 
 test('after inference the retired context points at no node and knows no values', () => {
@@ -27,4 +29,11 @@ test('a run that leaves a tensor unknown still retires its context, and the next
   const second = inferShapes(new ModelBuilder().input('x', [2, 2]).node('Relu', ['x'], ['y']).build());
   assert.deepEqual(second.values.get('y')?.shape, [2, 2]);
   assert.notEqual(retiredContext(), ctx, 'each run retires its own context');
+});
+
+test('fixed costing keeps its last view, pointed at no node', () => {
+  const shaped = inferShapes(new ModelBuilder().input('x', [1, 3]).node('Relu', ['x'], ['y']).build());
+  const report = computeCosts(shaped, 'fixed');
+  assert.equal(report.nodes.length, 1);
+  assert.equal(retiredViewIsEmpty(), true);
 });

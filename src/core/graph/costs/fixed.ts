@@ -24,11 +24,26 @@ function attrNumber(a: Attribute | undefined): number | undefined {
   return a !== undefined && (a.kind === 'int' || a.kind === 'float') ? a.value : undefined;
 }
 
+const NO_NODE: Node = { index: -1, name: '', opType: '', domain: '', inputs: [], outputs: [], attributes: new Map() };
+const NO_VALUES: ReadonlyMap<string, InferredValue> = new Map();
+
+/** One view per costing run, pointed at each node in turn. */
 class View implements OpView {
-  constructor(
-    readonly node: Node,
-    private readonly values: ReadonlyMap<string, InferredValue>,
-  ) {}
+  node: Node = NO_NODE;
+  constructor(private values: ReadonlyMap<string, InferredValue>) {}
+  at(node: Node): this {
+    this.node = node;
+    return this;
+  }
+  /**
+   * Drops the model and keeps this view as the one retired view: without a live View, a full GC between analyses
+   * frees its hidden class and discards the optimised cost formulas (see WireCursor.retire in src/core/onnx).
+   */
+  retire(): void {
+    this.node = NO_NODE;
+    this.values = NO_VALUES;
+    retiredView = this;
+  }
   private shapeOf(name: string | undefined): number[] | undefined {
     return name === undefined || name === '' ? undefined : this.values.get(name)?.shape;
   }
@@ -54,10 +69,12 @@ class View implements OpView {
   }
 }
 
-// (Why: see the exemplar at the end of src/core/onnx/wire.ts.) A View lives for one node; without a long-lived
-// one, a full GC between analyses frees its map and discards the optimised code of the cost formulas.
-const mapExemplar = new View({ index: -1, name: '', opType: '', domain: '', inputs: [], outputs: [], attributes: new Map() }, new Map());
-void mapExemplar;
+/** The last retired view (see View.retire). */
+let retiredView: View | undefined;
+/** For tests: whether a retired view is kept, and that it holds no node. */
+export function retiredViewIsEmpty(): boolean | undefined {
+  return retiredView === undefined ? undefined : retiredView.node === NO_NODE;
+}
 
 export function fixedCosts(shaped: ShapedModel): CostReport {
   const graph = shaped.model.graph;
@@ -67,45 +84,62 @@ export function fixedCosts(shaped: ShapedModel): CostReport {
   const nodes: NodeCost[] = [];
   const total = { flops: 0, macs: 0, params: 0, memory: 0 };
   let incomplete = 0;
-
-  for (const node of graph.nodes) {
-    const cost: NodeCost = { nodeIndex: node.index, flops: 0, macs: 0, params: 0, memory: 0, complete: true };
-    const inputs = node.inputs;
-    for (let i = 0; i < inputs.length; i++) {
-      const name = inputs[i];
-      if (name === '' || inputs.indexOf(name) !== i) continue; // Mul(x, x) reads x once
-      const v = shaped.values.get(name);
-      const bytes = tensorBytes(v);
-      if (bytes === undefined) cost.complete = false;
-      else cost.memory += bytes;
-      if (constants.has(name) && !counted.has(name) && v?.shape && node.opType !== 'Constant' && isParameterType(v.elemType, node.opType)) {
-        counted.add(name);
-        cost.params += elements(v.shape);
-      }
+  const view = new View(shaped.values);
+  try {
+    for (const node of graph.nodes) {
+      incomplete += costNode(node, shaped, view, constants, counted, nodes, total);
     }
-    for (const name of node.outputs) {
-      if (name === '') continue;
-      const bytes = tensorBytes(shaped.values.get(name));
-      if (bytes === undefined) cost.complete = false;
-      else cost.memory += bytes;
-    }
-    try {
-      const op = node.domain === '' ? fixedOpCost(new View(node, shaped.values)) : undefined;
-      if (op === undefined) cost.complete = false;
-      else {
-        cost.flops = op.flops;
-        cost.macs = op.macs;
-      }
-    } catch (err) {
-      if (!(err instanceof NeedsShape)) throw err;
-      cost.complete = false;
-    }
-    if (!cost.complete) incomplete++;
-    total.flops += cost.flops;
-    total.macs += cost.macs;
-    total.params += cost.params;
-    total.memory += cost.memory;
-    nodes.push(cost);
+  } finally {
+    view.retire();
   }
   return { mode: 'fixed', nodes, total, incomplete };
+}
+
+/** Costs one node into `nodes` and `total`; returns 1 when the node is incomplete. */
+function costNode(
+  node: Node,
+  shaped: ShapedModel,
+  view: View,
+  constants: Set<string>,
+  counted: Set<string>,
+  nodes: NodeCost[],
+  total: { flops: number; macs: number; params: number; memory: number },
+): number {
+  const cost: NodeCost = { nodeIndex: node.index, flops: 0, macs: 0, params: 0, memory: 0, complete: true };
+  const inputs = node.inputs;
+  for (let i = 0; i < inputs.length; i++) {
+    const name = inputs[i];
+    if (name === '' || inputs.indexOf(name) !== i) continue; // Mul(x, x) reads x once
+    const v = shaped.values.get(name);
+    const bytes = tensorBytes(v);
+    if (bytes === undefined) cost.complete = false;
+    else cost.memory += bytes;
+    if (constants.has(name) && !counted.has(name) && v?.shape && node.opType !== 'Constant' && isParameterType(v.elemType, node.opType)) {
+      counted.add(name);
+      cost.params += elements(v.shape);
+    }
+  }
+  for (const name of node.outputs) {
+    if (name === '') continue;
+    const bytes = tensorBytes(shaped.values.get(name));
+    if (bytes === undefined) cost.complete = false;
+    else cost.memory += bytes;
+  }
+  try {
+    const op = node.domain === '' ? fixedOpCost(view.at(node)) : undefined;
+    if (op === undefined) cost.complete = false;
+    else {
+      cost.flops = op.flops;
+      cost.macs = op.macs;
+    }
+  } catch (err) {
+    if (!(err instanceof NeedsShape)) throw err;
+    cost.complete = false;
+  }
+  total.flops += cost.flops;
+  total.macs += cost.macs;
+  total.params += cost.params;
+  total.memory += cost.memory;
+  nodes.push(cost);
+  return cost.complete ? 0 : 1;
 }
