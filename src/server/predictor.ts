@@ -27,10 +27,19 @@ export interface PredictorRun {
   estimates: Estimate[];
 }
 
+export interface PredictorOptions {
+  /** onnxruntime intra-op threads per session. Default 1: the predictor runs beside an editor, most graphs are
+   *  small, and on a busy 2-core machine one thread measured faster than two (bench/results/predict.md). */
+  threads?: number;
+}
+
 export class Predictor {
   private readonly sessions = new Map<string, Promise<Opened>>();
+  private readonly threads: number;
 
-  constructor(readonly manifest: PredictorManifest) {}
+  constructor(readonly manifest: PredictorManifest, options: PredictorOptions = {}) {
+    this.threads = options.threads ?? 1;
+  }
 
   get entries(): PredictorEntry[] {
     return this.manifest.predictors;
@@ -45,7 +54,9 @@ export class Predictor {
     const key = `${entry.id}|${providers.join(',')}`;
     let opened = this.sessions.get(key);
     if (!opened) {
-      opened = openWithFallback(providers, (ep) => loadOrt().InferenceSession.create(entry.file, { executionProviders: [ep] })).then(
+      opened = openWithFallback(providers, (ep) =>
+        loadOrt().InferenceSession.create(entry.file, { executionProviders: [ep], intraOpNumThreads: this.threads, interOpNumThreads: 1 }),
+      ).then(
         ({ session, executionProvider }) => {
           const missing: string[] = INPUT_NAMES.filter((n) => !session.inputNames.includes(n));
           if (!session.outputNames.includes('latency_ms')) missing.push('latency_ms');
