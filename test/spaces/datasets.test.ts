@@ -89,7 +89,7 @@ for (const name of DATASETS) {
       const platform = platforms.get(label.platform);
       assert.ok(platform, `label platform ${label.platform} is declared in dataset.json`);
       assert.equal(label.batch, platform.batch);
-      assert.ok(Number.isFinite(label.latencyMs) && label.latencyMs >= 0, `${label.id}@${label.platform}`);
+      assert.ok(Number.isFinite(label.latencyMs) && label.latencyMs > 0, `${label.id}@${label.platform}`);
       perSample.set(label.id, (perSample.get(label.id) ?? 0) + 1);
     }
     for (const s of samples) assert.equal(perSample.get(s.id), platforms.size, `${s.id} labelled on every platform`);
@@ -97,12 +97,20 @@ for (const name of DATASETS) {
 
   test(`${name}: rebuilt graphs are byte-identical to the committed ones`, {
     skip: !present ? `${name} not built yet` : (missingTorch() ?? false),
-  }, () => {
+  }, (t) => {
     const samples = readJsonl<Sample>(readFileSync(join(dir, 'samples.jsonl'), 'utf8'));
     const picks = [samples[0], samples[samples.length - 1]];
     const rebuilt = runJson('verify_builders.py', ['--dataset-dir', dir, '--rebuild', ...picks.map((s) => s.id)]) as {
       sha256: Record<string, string>;
+      exporter: { torch: string; onnx: string };
     };
+    const meta = JSON.parse(readFileSync(join(dir, 'dataset.json'), 'utf8')) as { exporter: { torch: string; onnx: string } };
+    if (rebuilt.exporter.torch !== meta.exporter.torch || rebuilt.exporter.onnx !== meta.exporter.onnx) {
+      // Another exporter version names and orders things differently: byte identity is only promised per version.
+      t.skip(`graphs were exported with torch ${meta.exporter.torch} / onnx ${meta.exporter.onnx}; ` +
+        `this machine has ${rebuilt.exporter.torch} / ${rebuilt.exporter.onnx}`);
+      return;
+    }
     for (const s of picks) {
       const record = shardRecords(shardPath(dir, s.shard))[s.index];
       assert.equal(rebuilt.sha256[s.id], createHash('sha256').update(record).digest('hex'), s.id);

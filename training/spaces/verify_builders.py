@@ -181,7 +181,8 @@ def main():
     parser.add_argument("--only", choices=["nb201", "fbnet", "ofa", "determinism", "errors"])
     args = parser.parse_args()
     if args.rebuild:
-        print(json.dumps({"sha256": rebuild_hashes(args.dataset_dir, args.rebuild)}))
+        print(json.dumps({"sha256": rebuild_hashes(args.dataset_dir, args.rebuild),
+                          "exporter": {"torch": torch.__version__, "onnx": onnx.__version__}}))
         return 0
     checks = []
     steps = {"nb201": nb201_checks, "fbnet": fbnet_checks, "ofa": ofa_checks, "determinism": determinism_checks,
