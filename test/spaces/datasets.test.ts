@@ -128,3 +128,28 @@ test('help-nb201 flags cells whose output is disconnected, and keeps them', {
   if (first) assert.equal(first.outputConnected, true);
   assert.ok(samples.every((s) => typeof s.outputConnected === 'boolean'));
 });
+
+// Which columns are not whole-network timings (search-spaces spec §1.7, §2.5): estimator outputs on NB201,
+// per-block lookup-table sums for all four HW-NAS-Bench columns on FBNet.
+const NOT_WHOLE: Record<string, string[]> = {
+  'help-nb201': ['asic-eyeriss', 'fpga-hwnas'],
+  'help-fbnet': ['asic-eyeriss', 'fpga-hwnas', 'phone-pixel3', 'raspi4'],
+  'help-ofa': [],
+};
+const PLATFORM_COUNT: Record<string, number> = { 'help-nb201': 27, 'help-fbnet': 27, 'help-ofa': 12 };
+
+for (const name of DATASETS) {
+  const metaPath = join(REPO, 'datasets', name, 'dataset.json');
+  test(`${name} declares which labels are whole-network timings`, {
+    skip: existsSync(metaPath) ? false : `${name} not built yet`,
+  }, () => {
+    const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as { platforms: PlatformInfo[] };
+    assert.equal(meta.platforms.length, PLATFORM_COUNT[name]);
+    const notWhole = meta.platforms.filter((p) => !p.wholeNetwork).map((p) => p.id).sort();
+    assert.deepEqual(notWhole, NOT_WHOLE[name]);
+    for (const p of meta.platforms) {
+      const suffix = /-bs(\d+)$/.exec(p.id);
+      assert.equal(p.batch, suffix ? Number(suffix[1]) : 1, `${p.id}: batch matches the id`);
+    }
+  });
+}
