@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `nar-lens`: the command-line face of the core pipeline. Sub-commands live in commands/, one file each.
 import { Command, CliIO, UsageError } from './command';
+import { convertCommand } from './commands/convert';
 import { datasetCommand } from './commands/dataset';
 import { inspectCommand } from './commands/inspect';
 import { platformsCommand } from './commands/platforms';
@@ -9,6 +10,7 @@ import { tokenizeCommand } from './commands/tokenize';
 
 const commands: Command[] = [
   // Each sub-command registers here, one import per file in commands/.
+  convertCommand,
   datasetCommand,
   inspectCommand,
   platformsCommand,

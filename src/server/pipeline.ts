@@ -1,8 +1,8 @@
-// The core pipeline as the server runs it: read → shapes → fixed costs → extended tokens — the same stages as
+// The core pipeline as the server runs it: read (any format, through core/formats) → shapes → fixed costs → extended tokens — the same stages as
 // core/analyze.ts's analyzeFile, composed here because the UI also needs what analyzeFile does not return
 // (the Model's node names and the inferred shape of every tensor for the per-layer table). The only file in
 // src/server that knows the core's entry points.
-import { readModelFile, ModelReadError } from '../core/onnx';
+import { readModel, isModelFileError } from '../core/formats';
 import { inferShapes } from '../core/graph/shapes';
 import { computeCosts } from '../core/graph/costs';
 import type { Model, ShapedModel, CostReport } from '../core/graph/types';
@@ -30,9 +30,9 @@ export interface PipelineResult {
 export function runPipeline(path: string, options: { batch?: number; overrides?: Record<string, number> }): PipelineResult {
   let model: Model;
   try {
-    model = readModelFile(path);
+    model = readModel(path);
   } catch (e) {
-    if (e instanceof ModelReadError) throw new PipelineError(e.message);
+    if (isModelFileError(e)) throw new PipelineError(e.message);
     throw e;
   }
   const shaped = inferShapes(model, { batch: options.batch ?? 1, overrides: new Map(Object.entries(options.overrides ?? {})) });
