@@ -161,6 +161,13 @@ export interface ShapedModel {
   diagnostics: ShapeDiagnostic[];
   /** The batch override inference ran with (`inferShapes` options.batch), when one was given. */
   batch?: number;
+  /**
+   * Shape-deciding reads of values computed by nodes (not initializers or Constant outputs): shapes only data
+   * propagation can know. 0 means onnx.shape_inference without data propagation reaches the same shapes.
+   */
+  computedShapeInputs?: number;
+  /** False when inferred without data propagation (the reference extractor's view, unknown dims written as 0). */
+  dataPropagation?: boolean;
 }
 
 export type CostMode = 'reference' | 'fixed';

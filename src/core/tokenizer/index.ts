@@ -1,6 +1,7 @@
 // NAR-Former V2 tokenizer: a ShapedModel → Tokens, in reference mode (the published extractor, quirks included)
 // or extended mode (the quirks fixed, a larger vocabulary, never rejects a model that reads and infers).
 import { computeCosts, ReferenceExtractorError } from '../graph/costs';
+import { referenceShapedModel } from '../graph/shapes/referenceView';
 import type { CostReport, ShapedModel } from '../graph/types';
 import { describeCoverage, measureCoverage } from './coverage';
 import { referenceRejects, TokenizeError } from './errors';
@@ -45,10 +46,12 @@ function tokenizeReference(shaped: ShapedModel, batch: number, given?: CostRepor
   const model = shaped.model;
   const opsets = [...model.opsets.values()];
   const graph = buildVertexGraph(model.graph, referenceParser(opsets), { onCycle: 'reject' });
-  const shapes = referenceShapeTable(shaped, batch);
+  // The extractor's shapes: onnx.shape_inference without data propagation (unknown dims as 0).
+  const view = referenceShapedModel(shaped, batch);
+  const shapes = referenceShapeTable(view, batch);
   let costs: CostReport;
   try {
-    costs = given ?? computeCosts(withReferenceShapes(shaped, shapes), 'reference');
+    costs = given ?? computeCosts(withReferenceShapes(view, shapes), 'reference');
   } catch (err) {
     if (err instanceof ReferenceExtractorError) throw referenceRejects(`FLOPs count fails at ${err.message}`);
     throw err;

@@ -12,7 +12,12 @@ export function broadcastShapes(shapes: readonly (readonly number[])[]): number[
       const d = s[i];
       const cur = out[offset + i];
       if (d === cur || d === 1) continue;
-      if (cur === 1) out[offset + i] = d;
+      // An unknown dim (NaN, runs without data propagation) yields to a known size other than 1, as in ONNX.
+      if (d !== d) {
+        if (cur === 1) out[offset + i] = d;
+        continue;
+      }
+      if (cur === 1 || cur !== cur) out[offset + i] = d;
       else throw new ShapeRuleError(`shapes [${shapes.map((x) => x.join(',')).join('] and [')}] do not broadcast`);
     }
   }

@@ -8,11 +8,26 @@ const NO_NODE: Node = { index: -1, name: '', opType: '', domain: '', inputs: [],
 export class NodeContext implements RuleContext {
   node: Node = NO_NODE;
   opset = 1;
+  /** Shape-deciding reads (requireValues) of tensors computed by nodes: values only data propagation knows. */
+  computedShapeInputs = 0;
+  /** Outputs of the Constant nodes seen so far (with the initializers: the values ONNX has without data_prop). */
+  private constants = new Set<string>();
 
   constructor(
     private known: ReadonlyMap<string, InferredValue>,
     private diagnostics: ShapeDiagnostic[],
+    private initializers: ReadonlyMap<string, unknown>,
+    readonly partial: boolean,
   ) {}
+
+  /** Records that `name` is the output of a Constant node. */
+  addConstant(name: string): void {
+    this.constants.add(name);
+  }
+
+  private isConstant(name: string): boolean {
+    return this.initializers.has(name) || this.constants.has(name);
+  }
 
   /** Points the context at `node`, whose domain is at version `opset`. */
   at(node: Node, opset: number): this {
@@ -49,10 +64,14 @@ export class NodeContext implements RuleContext {
   }
 
   values(i: number): number[] | undefined {
-    return this.has(i) ? this.input(i).values : undefined;
+    if (!this.has(i)) return undefined;
+    // Without data propagation, values computed by nodes do not exist.
+    if (this.partial && !this.isConstant(this.node.inputs[i])) return undefined;
+    return this.input(i).values;
   }
 
   requireValues(i: number, what: string): number[] {
+    if (this.has(i) && !this.isConstant(this.node.inputs[i])) this.computedShapeInputs++;
     const v = this.values(i);
     if (v === undefined) this.fail(`needs the values of input ${i} (${what}), which are not known statically`);
     return v;
@@ -117,6 +136,8 @@ export class NodeContext implements RuleContext {
   retire(): void {
     this.node = NO_NODE;
     this.known = NO_VALUES;
+    this.initializers = NO_VALUES;
+    this.constants = new Set();
     this.diagnostics = [];
     retired = this;
   }

@@ -2,4 +2,4 @@
 export { inferShapes, type InferOptions } from './infer';
 export { supportedOps } from './registry';
 export { ShapeRuleError } from './rule';
-export { referenceShapes } from './referenceView';
+export { referenceShapedModel, referenceShapes } from './referenceView';

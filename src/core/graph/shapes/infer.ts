@@ -4,13 +4,20 @@
 import type { DimOverrides, Graph, InferredValue, Model, Node, ShapeDiagnostic, ShapedModel, ValueInfo } from '../types';
 import { NodeContext } from './context';
 import { lookupRule } from './registry';
-import { MAX_TRACKED_VALUES, ShapeRuleError } from './rule';
+import { MAX_TRACKED_VALUES, ShapeRuleError, UNKNOWN_DIM } from './rule';
 
 export interface InferOptions {
   /** When given, the first dim of every non-initializer graph input is set to it (as the reference does). */
   batch?: number;
   /** Values for symbolic dims by name, e.g. { batch: 1, sequence: 128 }. */
   overrides?: DimOverrides;
+  /**
+   * False: infer as onnx.shape_inference does without data propagation (the published extractor's view, see
+   * referenceView.ts). Only initializers and Constant outputs have values; a shape that needs values computed by
+   * nodes gets the rank ONNX can know with UNKNOWN_DIM (NaN) dims, or stays unknown where ONNX loses the rank;
+   * symbolic input dims other than the batch stay unknown (overrides are not applied). Default true.
+   */
+  dataPropagation?: boolean;
 }
 
 /**
@@ -34,22 +41,27 @@ export function inferShapes(model: Model, options: InferOptions = {}): ShapedMod
   for (const [name, init] of graph.initializers) {
     values.set(name, constValue(init.elemType, init.dims, init.values));
   }
+  const partial = options.dataPropagation === false;
   for (const input of graph.inputs) {
     if (graph.initializers.has(input.name)) continue; // old IR: initializers listed as inputs are constants
-    values.set(input.name, seedInput(input, options, diagnostics));
+    values.set(input.name, partial ? seedInputAsOnnx(input, options) : seedInput(input, options, diagnostics));
   }
 
   const opsets = model.opsets.size > 0 ? model.opsets : NO_IMPORT_OPSETS;
-  const ctx = new NodeContext(values, diagnostics);
+  const ctx = new NodeContext(values, diagnostics, graph.initializers, partial);
+  let computedShapeInputs: number;
   try {
     for (const node of topologicalOrder(graph, diagnostics)) {
       inferNode(ctx.at(node, opsets.get(node.domain) ?? 1), values, unknownOps, diagnostics);
+      if (node.opType === 'Constant' && node.domain === '' && node.outputs.length > 0) ctx.addConstant(node.outputs[0]);
     }
+    computedShapeInputs = ctx.computedShapeInputs;
   } finally {
     ctx.retire();
   }
-  const shaped: ShapedModel = { model, values, unknownOps, diagnostics };
+  const shaped: ShapedModel = { model, values, unknownOps, diagnostics, computedShapeInputs };
   if (options.batch !== undefined) shaped.batch = options.batch;
+  if (partial) shaped.dataPropagation = false;
   return shaped;
 }
 
@@ -87,6 +99,22 @@ function seedInput(input: ValueInfo, options: InferOptions, diagnostics: ShapeDi
     }
     shape.push(resolved);
   }
+  return { elemType: input.elemType, shape };
+}
+
+/**
+ * A graph input as ONNX sees it: the batch in dim 0 (without one, dim 0 as the default run seeds it), declared
+ * sizes, and UNKNOWN_DIM for other symbolic or anonymous dims (overrides are the caller's knowledge, not ONNX's).
+ */
+function seedInputAsOnnx(input: ValueInfo, options: InferOptions): InferredValue {
+  if ((input.typeKind !== undefined && input.typeKind !== 'sparse_tensor') || input.shape === undefined) {
+    return { elemType: input.elemType };
+  }
+  const shape = input.shape.map((d, i) => {
+    if (typeof d === 'number' && d >= 0 && (i > 0 || options.batch === undefined)) return d;
+    if (i === 0) return options.batch ?? options.overrides?.get('batch') ?? DEFAULT_BATCH;
+    return UNKNOWN_DIM;
+  });
   return { elemType: input.elemType, shape };
 }
 
@@ -147,8 +175,12 @@ function markUnknown(node: Node, values: Map<string, InferredValue>): void {
   for (const o of node.outputs) if (o !== '') values.set(o, { elemType: 0 });
 }
 
-function isValidShape(shape: number[]): boolean {
-  for (let i = 0; i < shape.length; i++) if (!Number.isInteger(shape[i]) || shape[i] < 0) return false;
+/** Non-negative integer dims; unknown dims (NaN) are valid in a run without data propagation only. */
+function isValidShape(shape: number[], partial: boolean): boolean {
+  for (let i = 0; i < shape.length; i++) {
+    const d = shape[i];
+    if (!(Number.isInteger(d) && d >= 0) && !(partial && d !== d)) return false;
+  }
   return true;
 }
 
@@ -199,7 +231,7 @@ function inferNode(
     if (out === undefined) {
       diagnostics.push({ nodeIndex: node.index, opType: node.opType, message: `output ${i} is not supported by the shape rule` });
       values.set(name, { elemType: 0 });
-    } else if (out.shape !== undefined && !isValidShape(out.shape)) {
+    } else if (out.shape !== undefined && !isValidShape(out.shape, ctx.partial)) {
       diagnostics.push({ nodeIndex: node.index, opType: node.opType, message: `computed an invalid shape [${out.shape.join(',')}] for output ${i}` });
       values.set(name, { elemType: out.elemType });
     } else {

@@ -13,6 +13,12 @@ export interface RuleContext {
   readonly node: Node;
   /** Opset version of the node's domain. */
   readonly opset: number;
+  /**
+   * True in a run without data propagation (the reference view, see referenceView.ts): only initializers and
+   * Constant outputs have values, as in onnx.shape_inference without data_prop. A rule that then lacks a
+   * shape-deciding value returns what ONNX would: the rank it can know with UNKNOWN_DIM dims, or it fails.
+   */
+  readonly partial: boolean;
   /** Number of input slots as written (trailing omitted inputs included when the file lists them). */
   readonly inputCount: number;
   /** Whether input slot `i` is present (a non-empty name). */
@@ -35,6 +41,41 @@ export interface RuleContext {
   fail(message: string): never;
   /** Records a diagnostic without failing (the rule still produces its outputs). */
   warn(message: string): void;
+}
+
+/**
+ * A dim inside a known rank whose size is unknown. Only runs without data propagation produce it (never the
+ * default run); NaN, so that arithmetic on it (window sizes, products) stays unknown by itself.
+ */
+export const UNKNOWN_DIM = Number.NaN;
+
+export function isUnknownDim(d: number): boolean {
+  return d !== d;
+}
+
+/** `rank` unknown dims. */
+export function unknownDims(rank: number): number[] {
+  return new Array<number>(rank).fill(UNKNOWN_DIM);
+}
+
+/** Two dims that must agree and provably do not (an unknown dim agrees with anything, as in ONNX). */
+export function dimsConflict(a: number, b: number): boolean {
+  return a !== b && a === a && b === b;
+}
+
+/**
+ * The values of shape-deciding input `i`: the known values; undefined when they are unknown in a run without data
+ * propagation (the rule then answers with unknown dims); a ShapeRuleError naming `what` otherwise.
+ */
+export function shapeInputValues(ctx: RuleContext, i: number, what: string): number[] | undefined {
+  return ctx.partial ? ctx.values(i) : ctx.requireValues(i, what);
+}
+
+/** The length of 1-D input `i` (ONNX's rank inference from the shape of a shape input). */
+export function shapeInputLength(ctx: RuleContext, i: number): number {
+  const s = ctx.shape(i);
+  if (s.length !== 1 || isUnknownDim(s[0])) ctx.fail(`input ${i} must be a 1-D tensor of known length, got [${s.join(',')}]`);
+  return s[0];
 }
 
 export type ShapeRule = (ctx: RuleContext) => InferredValue[];

@@ -1,7 +1,7 @@
 // Ops that create tensors or describe them: Shape (start/end), Size, Constant (every value_* form),
 // ConstantOfShape, Range, EyeLike, Random*. Their outputs often carry values that later shape ops consume.
 import { ElemType } from '../../types';
-import { product, tensorValue, type RuleEntry, type ShapeRule } from '../rule';
+import { product, shapeInputLength, shapeInputValues, tensorValue, unknownDims, type RuleEntry, type ShapeRule } from '../rule';
 
 const shape: ShapeRule = (ctx) => {
   const s = ctx.shape(0);
@@ -40,19 +40,22 @@ const constant: ShapeRule = (ctx) => {
 };
 
 const constantOfShape: ShapeRule = (ctx) => {
-  const dims = ctx.requireValues(0, 'output shape');
-  if (dims.some((d) => !Number.isInteger(d) || d < 0)) ctx.fail(`invalid shape [${dims.join(',')}]`);
+  const dims = shapeInputValues(ctx, 0, 'output shape');
   const t = ctx.tensor('value');
   const elemType = t?.elemType ?? ElemType.FLOAT;
+  // A computed shape without data propagation: ONNX takes the rank from the input's length.
+  if (dims === undefined) return [{ elemType, shape: unknownDims(shapeInputLength(ctx, 0)) }];
+  if (dims.some((d) => !Number.isInteger(d) || d < 0)) ctx.fail(`invalid shape [${dims.join(',')}]`);
   const fill = t?.values?.[0] ?? (t ? undefined : 0);
   const n = product(dims);
   return [tensorValue(elemType, dims.slice(), fill !== undefined && n <= 64 ? new Array<number>(n).fill(fill) : undefined)];
 };
 
 const range: ShapeRule = (ctx) => {
-  const [start] = ctx.requireValues(0, 'start');
-  const [limit] = ctx.requireValues(1, 'limit');
-  const [delta] = ctx.requireValues(2, 'delta');
+  const bounds = [0, 1, 2].map((i) => shapeInputValues(ctx, i, ['start', 'limit', 'delta'][i]));
+  // Computed bounds without data propagation: a 1-D output of unknown length.
+  if (bounds.some((b) => b === undefined)) return [{ elemType: ctx.elemType(0), shape: unknownDims(1) }];
+  const [[start], [limit], [delta]] = bounds as number[][];
   if (delta === 0) ctx.fail('Range delta is 0');
   const n = Math.max(Math.ceil((limit - start) / delta), 0);
   const vals = n <= 256 ? Array.from({ length: n }, (_, i) => start + i * delta) : undefined;

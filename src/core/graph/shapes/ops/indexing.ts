@@ -2,7 +2,7 @@
 // CumSum, OneHot, TopK; and the data-dependent ones (NonZero, Compress, Unique) whose shapes stay unknown.
 // Concat/Slice/Gather/Split keep known values, which is what Shape→Gather→Concat chains need.
 import { ElemType, type InferredValue } from '../../types';
-import { normAxis, product, tensorValue, type RuleContext, type RuleEntry, type ShapeRule } from '../rule';
+import { dimsConflict, isUnknownDim, normAxis, product, shapeInputValues, tensorValue, unknownDims, type RuleContext, type RuleEntry, type ShapeRule } from '../rule';
 
 const concat: ShapeRule = (ctx) => {
   const slots = ctx.node.inputs.map((_, i) => i).filter((i) => ctx.has(i));
@@ -13,10 +13,12 @@ const concat: ShapeRule = (ctx) => {
   shape[axis] = 0;
   for (const i of slots) {
     const s = ctx.shape(i);
-    if (s.length !== first.length || s.some((d, a) => a !== axis && d !== first[a])) {
+    if (s.length !== first.length || s.some((d, a) => a !== axis && dimsConflict(d, first[a]))) {
       ctx.fail(`input shapes [${first.join(',')}] and [${s.join(',')}] do not concatenate on axis ${axis}`);
     }
     shape[axis] += s[axis];
+    // An unknown dim off the axis takes a known size from another input (ONNX merges them).
+    for (let a = 0; a < s.length; a++) if (a !== axis && isUnknownDim(shape[a])) shape[a] = s[a];
   }
   let vals: number[] | undefined;
   if (slots.every((i) => ctx.values(i) !== undefined)) {
@@ -60,7 +62,7 @@ const split: ShapeRule = (ctx) => {
     parts = Array.from({ length: numOutputs }, (_, i) => Math.max(0, Math.min(chunk, s[axis] - i * chunk)));
   }
   if (parts.length !== n) ctx.fail(`split has ${parts.length} parts for ${n} outputs`);
-  if (parts.reduce((a, b) => a + b, 0) !== s[axis]) ctx.fail(`split [${parts.join(',')}] does not sum to ${s[axis]}`);
+  if (dimsConflict(parts.reduce((a, b) => a + b, 0), s[axis])) ctx.fail(`split [${parts.join(',')}] does not sum to ${s[axis]}`);
   let offset = 0;
   return parts.map((len) => {
     const shape = s.slice();
@@ -83,10 +85,14 @@ const slice: ShapeRule = (ctx) => {
     ends = ctx.ints('ends');
     axes = ctx.ints('axes');
   } else {
-    starts = ctx.requireValues(1, 'starts');
-    ends = ctx.requireValues(2, 'ends');
-    axes = ctx.has(3) ? ctx.requireValues(3, 'axes') : undefined;
-    steps = ctx.has(4) ? ctx.requireValues(4, 'steps') : undefined;
+    starts = shapeInputValues(ctx, 1, 'starts');
+    ends = shapeInputValues(ctx, 2, 'ends');
+    axes = ctx.has(3) ? shapeInputValues(ctx, 3, 'axes') : undefined;
+    steps = ctx.has(4) ? shapeInputValues(ctx, 4, 'steps') : undefined;
+    // Without data propagation ONNX keeps the rank and knows no dim when any of them is computed.
+    if (starts === undefined || ends === undefined || (ctx.has(3) && axes === undefined) || (ctx.has(4) && steps === undefined)) {
+      return [{ elemType: x.elemType, shape: unknownDims(s.length) }];
+    }
   }
   if (starts === undefined || ends === undefined || starts.length !== ends.length) {
     return ctx.fail('starts/ends are missing or differ in length');
@@ -153,7 +159,13 @@ const pad: ShapeRule = (ctx) => {
   let pads: number[] | undefined;
   if (ctx.opset < 2) pads = ctx.ints('paddings');
   else if (ctx.opset < 11) pads = ctx.ints('pads');
-  else pads = ctx.requireValues(1, 'pads');
+  else {
+    pads = shapeInputValues(ctx, 1, 'pads');
+    // Computed pads without data propagation: ONNX keeps the rank only.
+    if (pads === undefined || (ctx.opset >= 18 && ctx.has(3) && shapeInputValues(ctx, 3, 'axes') === undefined)) {
+      return [{ elemType: ctx.elemType(0), shape: unknownDims(s.length) }];
+    }
+  }
   if (pads === undefined) return ctx.fail('Pad needs pads');
   const axes = ctx.opset >= 18 && ctx.has(3) ? ctx.requireValues(3, 'axes').map((a) => normAxis(ctx, a, s.length)) : s.map((_, i) => i);
   if (pads.length !== 2 * axes.length) ctx.fail(`pads has ${pads.length} values for ${axes.length} axes`);
@@ -166,18 +178,24 @@ const sameAsInput: ShapeRule = (ctx) => [{ elemType: ctx.elemType(0), shape: ctx
 
 const oneHot: ShapeRule = (ctx) => {
   const ind = ctx.shape(0);
-  const depth = ctx.requireValues(1, 'depth');
-  if (depth.length !== 1 || depth[0] < 0) ctx.fail('depth must be one non-negative value');
+  const depth = shapeInputValues(ctx, 1, 'depth');
+  if (depth !== undefined && (depth.length !== 1 || depth[0] < 0)) ctx.fail('depth must be one non-negative value');
   const axis = normAxis(ctx, ctx.int('axis', -1), ind.length + 1);
   const shape = ind.slice();
-  shape.splice(axis, 0, Math.trunc(depth[0]));
+  // A computed depth without data propagation: ONNX adds the axis with an unknown size.
+  shape.splice(axis, 0, depth === undefined ? Number.NaN : Math.trunc(depth[0]));
   return [{ elemType: ctx.elemType(2), shape }];
 };
 
 const topK: ShapeRule = (ctx) => {
   const s = ctx.shape(0);
   const axis = normAxis(ctx, ctx.int('axis', -1), s.length);
-  const k = ctx.opset < 10 ? ctx.int('k', -1) : ctx.requireValues(1, 'k')[0];
+  const kValues = ctx.opset < 10 ? [ctx.int('k', -1)] : shapeInputValues(ctx, 1, 'k');
+  if (kValues === undefined) {
+    // A computed k without data propagation: ONNX keeps the rank and knows no dim of either output.
+    return [{ elemType: ctx.elemType(0), shape: unknownDims(s.length) }, { elemType: ElemType.INT64, shape: unknownDims(s.length) }];
+  }
+  const k = kValues[0];
   if (!(k >= 0) || k > s[axis]) ctx.fail(`k=${k} is invalid for axis size ${s[axis]}`);
   const shape = s.slice();
   shape[axis] = k;

@@ -2,14 +2,14 @@
 // Gemm (transA/transB) and Einsum (equation parsed, implicit and explicit output).
 import { ElemType } from '../../types';
 import { broadcastShapes } from '../broadcast';
-import type { RuleContext, RuleEntry, ShapeRule } from '../rule';
+import { dimsConflict, type RuleContext, type RuleEntry, type ShapeRule } from '../rule';
 
 export function matmulShape(ctx: RuleContext, a: number[], b: number[]): number[] {
   if (a.length === 0 || b.length === 0) ctx.fail('MatMul inputs must not be scalars');
   const a2 = a.length === 1 ? [1, a[0]] : a;
   const b2 = b.length === 1 ? [b[0], 1] : b;
   const k = a2[a2.length - 1];
-  if (k !== b2[b2.length - 2]) ctx.fail(`inner dims differ: [${a.join(',')}] × [${b.join(',')}]`);
+  if (dimsConflict(k, b2[b2.length - 2])) ctx.fail(`inner dims differ: [${a.join(',')}] × [${b.join(',')}]`);
   const batch = broadcastShapes([a2.slice(0, -2), b2.slice(0, -2)]);
   const out = [...batch];
   if (a.length !== 1) out.push(a2[a2.length - 2]);
@@ -28,7 +28,7 @@ const gemm: ShapeRule = (ctx) => {
   const [m, ka] = ctx.int('transA', 0) ? [a[1], a[0]] : a;
   const [kb, n] = ctx.int('transB', 0) ? [b[1], b[0]] : b;
   // ONNX's own inference does not check K either; the mismatch is reported but [M, N] stays well defined.
-  if (ka !== kb) ctx.warn(`Gemm inner dims differ: ${ka} vs ${kb}`);
+  if (dimsConflict(ka, kb)) ctx.warn(`Gemm inner dims differ: ${ka} vs ${kb}`);
   return [{ elemType: ctx.elemType(0), shape: [m, n] }];
 };
 

@@ -2,7 +2,7 @@
 // Squeeze/Unsqueeze (axes attribute before opset 13, input after), Expand, Tile, DepthToSpace/SpaceToDepth.
 // Reshape-like ops keep known values, so shape arithmetic survives them.
 import { broadcastShapes } from '../broadcast';
-import { normAxis, product, tensorValue, type RuleContext, type RuleEntry, type ShapeRule } from '../rule';
+import { dimsConflict, isUnknownDim, normAxis, product, shapeInputLength, shapeInputValues, tensorValue, unknownDims, type RuleContext, type RuleEntry, type ShapeRule } from '../rule';
 
 export function resolveReshape(ctx: RuleContext, input: number[], target: number[], allowZero: boolean): number[] {
   let inferAt = -1;
@@ -21,7 +21,10 @@ export function resolveReshape(ctx: RuleContext, input: number[], target: number
   });
   const total = product(input);
   const known = product(out);
-  if (inferAt >= 0) {
+  if (isUnknownDim(total) || isUnknownDim(known)) {
+    // Unknown dims (no data propagation): a -1 stays unknown and nothing can be checked, as in ONNX.
+    if (inferAt >= 0) out[inferAt] = Number.NaN;
+  } else if (inferAt >= 0) {
     if (known === 0 || total % known !== 0) ctx.fail(`cannot reshape ${total} elements to [${target.join(',')}]`);
     out[inferAt] = total / known;
   } else if (known !== total) {
@@ -32,7 +35,11 @@ export function resolveReshape(ctx: RuleContext, input: number[], target: number
 
 const reshape: ShapeRule = (ctx) => {
   const x = ctx.input(0);
-  const target = ctx.opset < 5 ? ctx.ints('shape') : ctx.requireValues(1, 'target shape');
+  const target = ctx.opset < 5 ? ctx.ints('shape') : shapeInputValues(ctx, 1, 'target shape');
+  if (target === undefined && ctx.opset >= 5) {
+    // A computed target without data propagation: ONNX takes the rank from the target's length.
+    return [{ elemType: x.elemType, shape: unknownDims(shapeInputLength(ctx, 1)) }];
+  }
   if (target === undefined) return ctx.fail("Reshape needs the 'shape' attribute");
   const shape = resolveReshape(ctx, x.shape!, target, ctx.int('allowzero', 0) === 1);
   return [tensorValue(x.elemType, shape, x.values)];
@@ -70,7 +77,7 @@ const squeeze: ShapeRule = (ctx) => {
   if (axes === undefined || axes.length === 0) shape = s.filter((d) => d !== 1);
   else {
     const drop = new Set(axes.map((a) => normAxis(ctx, a, s.length)));
-    for (const a of drop) if (s[a] !== 1) ctx.fail(`cannot squeeze axis ${a} of size ${s[a]}`);
+    for (const a of drop) if (dimsConflict(s[a], 1)) ctx.fail(`cannot squeeze axis ${a} of size ${s[a]}`);
     shape = s.filter((_, i) => !drop.has(i));
   }
   return [tensorValue(x.elemType, shape, x.values)];
@@ -92,13 +99,14 @@ const unsqueeze: ShapeRule = (ctx) => {
 
 const expand: ShapeRule = (ctx) => {
   const x = ctx.input(0);
-  const target = ctx.requireValues(1, 'target shape');
+  // A computed target without data propagation: its length is known, its values are not (ONNX's rank inference).
+  const target = shapeInputValues(ctx, 1, 'target shape') ?? unknownDims(shapeInputLength(ctx, 1));
   return [{ elemType: x.elemType, shape: broadcastShapes([x.shape!, target]) }];
 };
 
 const tile: ShapeRule = (ctx) => {
   const s = ctx.shape(0);
-  const reps = ctx.requireValues(1, 'repeats');
+  const reps = shapeInputValues(ctx, 1, 'repeats') ?? unknownDims(s.length);
   if (reps.length !== s.length) ctx.fail(`repeats has ${reps.length} values for rank ${s.length}`);
   return [{ elemType: ctx.elemType(0), shape: s.map((d, i) => d * reps[i]) }];
 };

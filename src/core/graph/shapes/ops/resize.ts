@@ -1,6 +1,6 @@
 // Resize (opset 10: scales; 11+: roi, scales, sizes; 18+: axes and keep_aspect_ratio_policy) and Upsample
 // (scales attribute before opset 9, input from 9). Output dims are floor(input · scale) or the given sizes.
-import { normAxis, type RuleContext, type RuleEntry, type ShapeRule } from '../rule';
+import { normAxis, shapeInputValues, unknownDims, type RuleContext, type RuleEntry, type ShapeRule } from '../rule';
 
 function scaled(ctx: RuleContext, s: number[], scales: number[], axes: number[]): number[] {
   if (scales.length !== axes.length) ctx.fail(`scales has ${scales.length} values for ${axes.length} axes`);
@@ -14,6 +14,11 @@ const resize: ShapeRule = (ctx) => {
   const axesAttr = ctx.opset >= 18 ? ctx.ints('axes') : undefined;
   const axes = axesAttr ? axesAttr.map((a) => normAxis(ctx, a, s.length)) : s.map((_, i) => i);
   const scalesSlot = ctx.opset < 11 ? 1 : 2;
+  // Computed sizes or scales without data propagation: ONNX keeps the rank only.
+  if (ctx.partial && ((ctx.opset >= 11 && ctx.has(3) && ctx.values(3) === undefined) || (ctx.has(scalesSlot) && ctx.values(scalesSlot) === undefined))) {
+    shapeInputValues(ctx, ctx.has(3) ? 3 : scalesSlot, 'sizes or scales');
+    return [{ elemType: ctx.elemType(0), shape: unknownDims(s.length) }];
+  }
   const sizes = ctx.opset >= 11 && ctx.has(3) ? ctx.requireValues(3, 'sizes') : undefined;
   if (sizes !== undefined && sizes.length > 0) {
     if (sizes.length !== axes.length) ctx.fail(`sizes has ${sizes.length} values for ${axes.length} axes`);
@@ -35,7 +40,8 @@ const resize: ShapeRule = (ctx) => {
 
 const upsample: ShapeRule = (ctx) => {
   const s = ctx.shape(0);
-  const scales = ctx.opset < 9 ? ctx.ints('scales') ?? floatsAttr(ctx) : ctx.requireValues(1, 'scales');
+  const scales = ctx.opset < 9 ? ctx.ints('scales') ?? floatsAttr(ctx) : shapeInputValues(ctx, 1, 'scales');
+  if (scales === undefined && ctx.opset >= 9) return [{ elemType: ctx.elemType(0), shape: unknownDims(s.length) }];
   if (scales === undefined) return ctx.fail("Upsample needs 'scales'");
   return [{ elemType: ctx.elemType(0), shape: scaled(ctx, s, scales, s.map((_, i) => i)) }];
 };
