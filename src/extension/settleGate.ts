@@ -1,10 +1,15 @@
-// Decides when a changed file is finished being written. Watchers fire several times per write, and exporters
-// write large models for seconds, so: per file, wait until no event has arrived for `quietMs`, then compare the
-// file's size and mtime with what they were at the last event; only identical means settled. Pure (no vscode):
-// the clock and stat are injected so the logic is unit-tested.
+// Decides when a changed file is finished being written. Watchers fire several times per write (and deliver
+// their events late and coalesced), and exporters write large models for seconds. A file is settled when it has
+// not been modified for `quietMs`, judged from its own mtime rather than from when the event arrived: the
+// watcher's delivery delay then counts towards the quiet period instead of adding to it, so a save is picked up
+// about `quietMs` after the last write. Where the mtime cannot be trusted for that (a whole-second mtime from a
+// coarse file system, or one in the future on a skewed network share) the gate falls back to seeing the same
+// size, mtime and inode for `quietMs`. Pure (no vscode): the clock and stat are injected so it is unit-tested.
 export interface FileStamp {
   size: number;
   mtimeMs: number;
+  /** Inode, where the platform has one: a save by rename-over changes it even when size and mtime match. */
+  ino?: number;
 }
 
 export interface SettleGateOptions {
@@ -12,45 +17,69 @@ export interface SettleGateOptions {
   stat: (path: string) => Promise<FileStamp | null>;
   onSettled: (path: string) => void;
   onGone?: (path: string) => void;
+  /** Wall clock in ms, comparable with mtimeMs (default Date.now). */
+  now?: () => number;
+  /** Shortest wait between two looks at a file (default 10 ms). */
+  minGapMs?: number;
+}
+
+interface Stamp extends FileStamp {
+  takenAt: number;
 }
 
 interface Pending {
   timer: ReturnType<typeof setTimeout>;
-  stamp: Promise<FileStamp | null>;
+  /** The previous look, for the fallback rule. */
+  last: Stamp | null;
 }
+
+const same = (a: FileStamp, b: FileStamp) => a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino;
 
 export class SettleGate {
   private readonly pending = new Map<string, Pending>();
+  private readonly now: () => number;
+  private readonly minGap: number;
 
-  constructor(private readonly opts: SettleGateOptions) {}
+  constructor(private readonly opts: SettleGateOptions) {
+    this.now = opts.now ?? Date.now;
+    this.minGap = opts.minGapMs ?? 10;
+  }
 
-  /** A watcher event for `path`: (re)starts its quiet period. */
+  /** A watcher event for `path`: (re)starts its check. */
   touch(path: string): void {
     const old = this.pending.get(path);
     if (old) clearTimeout(old.timer);
-    const stamp = this.opts.stat(path).catch(() => null);
-    const timer = setTimeout(() => void this.check(path), this.opts.quietMs);
-    this.pending.set(path, { timer, stamp });
+    this.schedule(path, this.minGap, null);
   }
 
-  private async check(path: string): Promise<void> {
-    const p = this.pending.get(path);
-    if (!p) return;
-    const before = await p.stamp;
-    const now = await this.opts.stat(path).catch(() => null);
-    if (this.pending.get(path) !== p) return; // a newer event arrived while we were looking
-    if (now === null) {
+  private schedule(path: string, delay: number, last: Stamp | null): void {
+    const entry: Pending = { timer: setTimeout(() => void this.check(path, entry), delay), last };
+    this.pending.set(path, entry);
+  }
+
+  private async check(path: string, entry: Pending): Promise<void> {
+    const s = await this.opts.stat(path).catch(() => null);
+    if (this.pending.get(path) !== entry) return; // a newer event arrived while we were looking
+    if (s === null) {
       this.pending.delete(path);
       this.opts.onGone?.(path);
       return;
     }
-    if (before && before.size === now.size && before.mtimeMs === now.mtimeMs) {
+    const t = this.now();
+    const age = t - s.mtimeMs;
+    // mtime is usable when it has sub-second precision and is not in the future.
+    const trustMtime = s.mtimeMs % 1000 !== 0 && age >= 0;
+    const quietByMtime = trustMtime && age >= this.opts.quietMs;
+    const quietByStamps = entry.last !== null && same(entry.last, s) && t - entry.last.takenAt >= this.opts.quietMs;
+    if (quietByMtime || quietByStamps) {
       this.pending.delete(path);
       this.opts.onSettled(path);
       return;
     }
-    // Still being written (or the first stat failed): look again after another quiet period.
-    this.pending.set(path, { timer: setTimeout(() => void this.check(path), this.opts.quietMs), stamp: Promise.resolve(now) });
+    // Not quiet yet: look again when it would be (by mtime), or after a full quiet period (fallback).
+    const keep = entry.last && same(entry.last, s) ? entry.last : { ...s, takenAt: t };
+    const wait = trustMtime ? this.opts.quietMs - age : this.opts.quietMs - (t - keep.takenAt);
+    this.schedule(path, Math.min(this.opts.quietMs, Math.max(this.minGap, wait)), keep);
   }
 
   get waiting(): number {

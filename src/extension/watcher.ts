@@ -1,4 +1,4 @@
-// Watches model files in the workspace. Events go through the SettleGate (debounce + stable size/mtime), then
+// Watches model files in the workspace. Events go through the SettleGate (quiet since the file's last write), then
 // the store re-analyses the file and every view refreshes. files.watcherExclude is honoured twice: VS Code's
 // workspace watcher applies it, and events under an excluded folder are dropped here as well (an extension's
 // own glob watcher may be served by a separate watcher that does not know the setting).
@@ -27,7 +27,7 @@ export function startWatcher(store: ReportStore, quietMs: number, log: (s: strin
     quietMs,
     stat: async (p) => {
       const s = await stat(p);
-      return { size: s.size, mtimeMs: s.mtimeMs };
+      return { size: s.size, mtimeMs: s.mtimeMs, ino: s.ino };
     },
     onSettled: (p) => {
       log(`settled: ${p}`);

@@ -53,7 +53,9 @@ export type PredictionResult =
 /** Everything the UI shows about one model file. Numbers are computed by the core; nothing is invented. */
 export interface ModelReport {
   path: string;
-  contentHash: string;
+  /** sha1 of the file's bytes; null for files over 16 MB, which are keyed by their change key instead (see
+   *  modelService.ts: hashing them would cost more than analysing them). */
+  contentHash: string | null;
   fileSize: number;
   format: string;
   producer: string;

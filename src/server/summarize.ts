@@ -5,7 +5,7 @@ import { LAYER_LIMIT, type ModelReport, type OpTypeRow, type LayerRow, type Pred
 
 export interface SummaryInput {
   path: string;
-  contentHash: string;
+  contentHash: string | null;
   model: Model;
   shaped: ShapedModel;
   cost: CostReport;
