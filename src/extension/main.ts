@@ -17,7 +17,7 @@ import { basename } from 'node:path';
 
 /** How long a changed file must go unwritten before it is analysed (see SettleGate: measured from its mtime, so
  *  the watcher's own delivery delay is part of it). bench/results/extension.md has what a save then costs. */
-const SETTLE_MS = 100;
+export const SETTLE_MS = 100;
 
 function toUri(arg: unknown): vscode.Uri | undefined {
   if (arg instanceof vscode.Uri) return arg;

@@ -1,10 +1,12 @@
 // Decides when a changed file is finished being written. Watchers fire several times per write (and deliver
-// their events late and coalesced), and exporters write large models for seconds. A file is settled when it has
-// not been modified for `quietMs`, judged from its own mtime rather than from when the event arrived: the
-// watcher's delivery delay then counts towards the quiet period instead of adding to it, so a save is picked up
-// about `quietMs` after the last write. Where the mtime cannot be trusted for that (a whole-second mtime from a
-// coarse file system, or one in the future on a skewed network share) the gate falls back to seeing the same
-// size, mtime and inode for `quietMs`. Pure (no vscode): the clock and stat are injected so it is unit-tested.
+// their events late and coalesced), and exporters write large models for seconds. A file is settled when two
+// looks at least `minGapMs` apart see the same size, mtime and inode AND it has not been modified for `quietMs`,
+// judged from its own mtime rather than from when the event arrived: the watcher's delivery delay then counts
+// towards the quiet period instead of adding to it. The two looks are needed because Linux sets mtime when a
+// write() call starts: one 100 MB write leaves mtime old while the size still grows (the benchmark caught a
+// half-written model being analysed without them). Where the mtime cannot be trusted (a whole-second mtime from
+// a coarse file system, or one in the future on a skewed network share) the looks must agree for `quietMs`.
+// Pure (no vscode): the clock and stat are injected so it is unit-tested.
 export interface FileStamp {
   size: number;
   mtimeMs: number;
@@ -19,7 +21,7 @@ export interface SettleGateOptions {
   onGone?: (path: string) => void;
   /** Wall clock in ms, comparable with mtimeMs (default Date.now). */
   now?: () => number;
-  /** Shortest wait between two looks at a file (default 10 ms). */
+  /** Shortest wait between the two looks at a file (default 30 ms). */
   minGapMs?: number;
 }
 
@@ -42,14 +44,14 @@ export class SettleGate {
 
   constructor(private readonly opts: SettleGateOptions) {
     this.now = opts.now ?? Date.now;
-    this.minGap = opts.minGapMs ?? 10;
+    this.minGap = opts.minGapMs ?? 30;
   }
 
   /** A watcher event for `path`: (re)starts its check. */
   touch(path: string): void {
     const old = this.pending.get(path);
     if (old) clearTimeout(old.timer);
-    this.schedule(path, this.minGap, null);
+    this.schedule(path, 0, null);
   }
 
   private schedule(path: string, delay: number, last: Stamp | null): void {
@@ -69,9 +71,9 @@ export class SettleGate {
     const age = t - s.mtimeMs;
     // mtime is usable when it has sub-second precision and is not in the future.
     const trustMtime = s.mtimeMs % 1000 !== 0 && age >= 0;
-    const quietByMtime = trustMtime && age >= this.opts.quietMs;
-    const quietByStamps = entry.last !== null && same(entry.last, s) && t - entry.last.takenAt >= this.opts.quietMs;
-    if (quietByMtime || quietByStamps) {
+    const unchanged = entry.last !== null && same(entry.last, s) && t - entry.last.takenAt >= this.minGap;
+    const quiet = trustMtime ? age >= this.opts.quietMs : entry.last !== null && t - entry.last.takenAt >= this.opts.quietMs;
+    if (unchanged && quiet) {
       this.pending.delete(path);
       this.opts.onSettled(path);
       return;

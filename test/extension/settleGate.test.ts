@@ -21,15 +21,30 @@ test('a burst of events for one file settles once, quietMs after its last write'
   assert.ok(settled[0][1] >= 40, `settled ${settled[0][1]} ms after the last write (quiet period 40 ms)`);
 });
 
-test('a late watcher event for a file written long ago settles at once (the delay counts as quiet time)', async () => {
+test('a late watcher event for a file written long ago settles after two looks, not a full quiet period', async () => {
   const written = fresh() - 500;
   const settled: number[] = [];
   const t0 = Date.now();
-  const gate = new SettleGate({ quietMs: 100, stat: async () => ({ size: 5, mtimeMs: written }), onSettled: () => settled.push(Date.now() - t0) });
+  const gate = new SettleGate({ quietMs: 100, minGapMs: 20, stat: async () => ({ size: 5, mtimeMs: written }), onSettled: () => settled.push(Date.now() - t0) });
   gate.touch('/late.onnx');
-  await wait(60);
+  await wait(70);
   assert.equal(settled.length, 1);
-  assert.ok(settled[0] < 60, `settled after ${settled[0]} ms, not a full quiet period`);
+  assert.ok(settled[0] >= 20 && settled[0] < 70, `settled after ${settled[0]} ms`);
+});
+
+test('one long write() leaves mtime old while the size grows: not settled until the size holds', async () => {
+  const started = fresh() - 1000; // mtime is set when the write call starts
+  let size = 0;
+  const settled: number[] = [];
+  const gate = new SettleGate({ quietMs: 50, minGapMs: 15, stat: async () => ({ size, mtimeMs: started }), onSettled: () => settled.push(size) });
+  gate.touch('/huge.onnx');
+  const grow = setInterval(() => (size += 1000), 5);
+  await wait(150);
+  assert.deepEqual(settled, [], 'a growing file is never settled');
+  clearInterval(grow);
+  const final = size;
+  await wait(100);
+  assert.deepEqual(settled, [final]);
 });
 
 test('a file still growing without new events is not settled until its writes stop', async () => {
