@@ -10,7 +10,8 @@
 //               'bilinear' and a missing mode fail
 //   ConvTranspose fails (routed to the Conv routine, which asserts);  MatMul is not counted ("Matmul" key)
 //   Relu Reshape MaxPool Split Transpose Concat Flatten Cast Slice Clip   0
-// Shapes come from referenceShapes: graph outputs keep their declared shape, as in the reference.
+// Shapes come from referenceShapes: inference without data propagation (dims ONNX leaves unknown count as 0)
+// and graph outputs with their declared shape, as in the reference.
 // Memory ("macs" in the reference) = for nodes in that table only, Σ prod(output shapes) + params (elements).
 // bias = 1 when the node lists exactly three inputs. Totals are raw; the tokenizer divides by 1e9.
 import type { CostReport, Node, NodeCost, ShapedModel } from '../types';
