@@ -1,5 +1,5 @@
 #!/bin/sh
-# Commits the HELP data sets' progress while build_all.sh runs: every 10 minutes, and once more when the build
+# Commits the HELP data sets' progress (with refreshed Spearman tables) while build_all.sh runs: every 10 minutes, and once more when the build
 # process (PID $1) has ended. Commits only datasets/help-{nb201,fbnet,ofa} (git commit --only semantics leaves
 # anyone else's staged files alone), only when each data set's labels file is at least as new as its samples
 # file (so a commit never holds a shard whose labels are not written yet), and waits out .git/index.lock.
@@ -17,6 +17,8 @@ consistent() {
 commit_once() {
   for _ in 1 2 3 4 5 6 7 8 9 10; do
     if [ ! -e .git/index.lock ] && consistent; then
+      # Refresh the Spearman tables of the READMEs from what is on disk (a few seconds of CPU).
+      /usr/bin/python3 training/spaces/spearman.py --write-readme > /dev/null || echo "spearman.py failed" >&2
       git add $PATHS && counts=$(for d in $PATHS; do printf '%s %s; ' "${d#datasets/}" "$(wc -l < "$d/samples.jsonl" 2>/dev/null || echo 0)"; done)
       git diff --cached --quiet -- $PATHS || git commit -q -m "datasets/help-*: rebuild progress ($counts)" -- $PATHS
       return
