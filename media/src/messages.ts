@@ -1,13 +1,13 @@
 // Messages between the extension and its webviews, validated on both sides: the webview treats what it gets as
 // data to render as text, and the extension accepts only these shapes from the webview. No DOM, no vscode here:
 // both sides import it.
-import type { ModelReport } from '../../src/server/protocol';
+import type { ModelReport, MeasureResult } from '../../src/server/protocol';
 
 export type ToModelView =
-  | { type: 'report'; file: string; platform: string; report: ModelReport }
+  | { type: 'report'; file: string; platform: string; report: ModelReport; measured?: MeasureResult; trusted?: boolean }
   | { type: 'error'; file: string; message: string };
 
-export type FromModelView = { type: 'ready' } | { type: 'compareWithBaseline' };
+export type FromModelView = { type: 'ready' } | { type: 'compareWithBaseline' } | { type: 'measure' };
 
 export interface CompareColumn {
   label: string;
@@ -42,10 +42,16 @@ export function isModelReport(v: unknown): v is ModelReport {
   return true;
 }
 
+export function isMeasureResult(v: unknown): v is MeasureResult {
+  return isObj(v) && isNum(v.totalMs) && isNum(v.runs) && typeof v.setup === 'string' && typeof v.randomWeights === 'boolean'
+    && Array.isArray(v.layers) && v.layers.every((l) => isObj(l) && isNum(l.index) && isNum(l.ms));
+}
+
 export function parseToModelView(v: unknown): ToModelView | null {
   if (!isObj(v) || typeof v.file !== 'string') return null;
   if (v.type === 'report' && typeof v.platform === 'string' && isModelReport(v.report)) {
-    return { type: 'report', file: v.file, platform: v.platform, report: v.report };
+    const measured = isMeasureResult(v.measured) ? v.measured : undefined;
+    return { type: 'report', file: v.file, platform: v.platform, report: v.report, measured, trusted: v.trusted === true };
   }
   if (v.type === 'error' && typeof v.message === 'string') return { type: 'error', file: v.file, message: v.message };
   return null;
@@ -53,7 +59,7 @@ export function parseToModelView(v: unknown): ToModelView | null {
 
 export function parseFromModelView(v: unknown): FromModelView | null {
   if (!isObj(v)) return null;
-  if (v.type === 'ready' || v.type === 'compareWithBaseline') return { type: v.type };
+  if (v.type === 'ready' || v.type === 'compareWithBaseline' || v.type === 'measure') return { type: v.type };
   return null;
 }
 

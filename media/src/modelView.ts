@@ -4,10 +4,10 @@
 import { el, kv, vscodeApi } from './dom';
 import { barChart } from './charts';
 import { parseToModelView, type ToModelView } from './messages';
-import type { LayerRow, ModelReport } from '../../src/server/protocol';
-import { flops, params, bytes, latency, unknownOpsText, si } from '../../src/extension/format';
+import type { LayerRow, ModelReport, MeasureResult } from '../../src/server/protocol';
+import { flops, params, bytes, latency, unknownOpsText, si, ms } from '../../src/extension/format';
 
-type SortKey = 'index' | 'name' | 'opType' | 'outputShape' | 'flops' | 'params' | 'memory';
+type SortKey = 'index' | 'name' | 'opType' | 'outputShape' | 'flops' | 'params' | 'memory' | 'measured';
 interface State {
   last?: ToModelView;
   sortKey: SortKey;
@@ -31,6 +31,7 @@ function render(msg: ToModelView): void {
   const r = msg.report;
   app.appendChild(el('p', { cls: 'muted', text: `${r.format} · ${r.producer || 'unknown producer'} · opsets ${Object.entries(r.opsets).map(([d, v]) => `${d} ${v}`).join(', ')} · ${r.nodeCount} nodes` }));
   app.appendChild(predictionSection(r, msg.platform));
+  app.appendChild(measuredSection(msg.measured, msg.trusted === true));
   app.appendChild(el('h2', { text: 'Coverage' }));
   app.appendChild(kv([
     ['Encoded nodes', `${r.coverage.encoded}/${r.coverage.total}`],
@@ -51,7 +52,23 @@ function render(msg: ToModelView): void {
   const top = r.opTypes.slice(0, 20);
   chart = barChart(canvas, top.map((o) => `${o.opType} ×${o.count}`), [{ label: 'FLOPs', data: top.map((o) => o.flops / 1e6) }], 'MFLOPs');
   app.appendChild(el('h2', { text: `Layers (${r.layers.length}${r.layersTruncated ? ` of ${r.nodeCount}` : ''})` }));
-  app.appendChild(el('div', { cls: 'layers-box' }, layerTable(r.layers)));
+  const measured = new Map((msg.measured?.layers ?? []).map((l) => [l.index, l.ms]));
+  app.appendChild(el('div', { cls: 'layers-box' }, layerTable(r.layers, measured)));
+}
+
+function measuredSection(m: MeasureResult | undefined, trusted: boolean): HTMLElement {
+  const box = el('section', { id: 'measured' }, el('h2', { text: 'Measured on this machine' }));
+  if (m) {
+    box.appendChild(el('p', { id: 'measured-total', text: `${ms(m.totalMs)} ms per run — ${m.setup}${m.randomWeights ? '; the file has no weights, seeded random ones were filled in' : ''}. Per-layer times are in the table's Measured column.` }));
+  } else {
+    box.appendChild(el('p', { cls: 'muted', text: trusted
+      ? 'Not measured yet. Measuring runs the model with onnxruntime on this machine (CPU, 1 thread).'
+      : 'Measuring runs the model, which needs a trusted workspace (Restricted Mode is on).' }));
+  }
+  const button = el('button', { id: 'measure', text: m ? 'Measure again' : 'Measure on this machine' });
+  button.addEventListener('click', () => api.postMessage({ type: 'measure' }));
+  box.appendChild(button);
+  return box;
 }
 
 function predictionSection(r: ModelReport, platform: string): HTMLElement {
@@ -86,7 +103,7 @@ const COLUMNS: { key: SortKey; label: string; num: boolean; show: (l: LayerRow) 
   { key: 'memory', label: 'Memory', num: true, show: (l) => `${si(l.memory).join(' ')}B` },
 ];
 
-function layerTable(layers: LayerRow[]): HTMLElement {
+function layerTable(layers: LayerRow[], measured: Map<number, number>): HTMLElement {
   const table = el('table', { id: 'layers' });
   const head = el('tr');
   for (const c of COLUMNS) {
@@ -96,23 +113,33 @@ function layerTable(layers: LayerRow[]): HTMLElement {
     th.addEventListener('click', () => {
       state = { ...state, sortDesc: state.sortKey === c.key ? !state.sortDesc : c.num, sortKey: c.key };
       api.setState(state);
-      table.replaceWith(layerTable(layers));
+      table.replaceWith(layerTable(layers, measured));
     });
     head.appendChild(th);
   }
-  head.appendChild(el('th', { text: 'Measured', cls: 'num' }));
+  const mth = el('th', { text: 'Measured', cls: 'sortable num' });
+  mth.dataset.key = 'measured';
+  if (state.sortKey === 'measured') mth.classList.add(state.sortDesc ? 'sorted-desc' : 'sorted-asc');
+  mth.addEventListener('click', () => {
+    state = { ...state, sortDesc: state.sortKey === 'measured' ? !state.sortDesc : true, sortKey: 'measured' };
+    api.setState(state);
+    table.replaceWith(layerTable(layers, measured));
+  });
+  head.appendChild(mth);
   table.appendChild(el('thead', {}, head));
   const body = el('tbody');
   const dir = state.sortDesc ? -1 : 1;
   const key = state.sortKey;
+  const value = (l: LayerRow) => (key === 'measured' ? measured.get(l.index) ?? -1 : l[key]);
   const sorted = [...layers].sort((a, b) => {
-    const x = a[key], y = b[key];
+    const x = value(a), y = value(b);
     return (typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y))) * dir;
   });
   for (const l of sorted) {
     const tr = el('tr');
     for (const c of COLUMNS) tr.appendChild(el('td', { text: c.show(l), cls: c.num ? 'num' : '' }));
-    tr.appendChild(el('td', { text: '—', cls: 'num muted' }));
+    const t = measured.get(l.index);
+    tr.appendChild(t === undefined ? el('td', { text: '—', cls: 'num muted' }) : el('td', { text: `${t.toFixed(3)} ms`, cls: 'num measured' }));
     body.appendChild(tr);
   }
   table.appendChild(body);

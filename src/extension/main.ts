@@ -11,6 +11,7 @@ import { ModelEditorProvider, MODEL_VIEW_TYPE } from './modelEditor';
 import { ComparePanels, COMPARE_VIEW_TYPE } from './comparePanel';
 import { RegressionWatch } from './regression';
 import { LensStatusBar } from './statusBar';
+import { Measurements } from './measurements';
 import { startWatcher, watcherExcludeGlob } from './watcher';
 import { MODEL_GLOB, isModelPath } from './modelFiles';
 import { basename } from 'node:path';
@@ -45,6 +46,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const lenses = new ModelCodeLensProvider(store);
   const compare = new ComparePanels(context.extensionUri, store, log);
   const regressions = new RegressionWatch(context, store, status, log);
+  const measurements = new Measurements(client, log);
   const textSelector: vscode.DocumentSelector = [{ scheme: 'file' }, { scheme: 'untitled' }];
 
   context.subscriptions.push(
@@ -55,10 +57,11 @@ export function activate(context: vscode.ExtensionContext): void {
     decorations,
     lenses,
     regressions,
+    measurements,
     vscode.window.registerFileDecorationProvider(decorations),
     vscode.languages.registerCodeLensProvider(textSelector, lenses),
     vscode.languages.registerHoverProvider(textSelector, new ModelHoverProvider(store)),
-    vscode.window.registerCustomEditorProvider(MODEL_VIEW_TYPE, new ModelEditorProvider(context.extensionUri, store, log), {
+    vscode.window.registerCustomEditorProvider(MODEL_VIEW_TYPE, new ModelEditorProvider(context.extensionUri, store, measurements, log), {
       supportsMultipleEditorsPerDocument: true,
     }),
     vscode.window.registerWebviewPanelSerializer(COMPARE_VIEW_TYPE, compare),
@@ -86,6 +89,7 @@ export function activate(context: vscode.ExtensionContext): void {
       if (uri && isModelPath(uri.fsPath)) await regressions.accept(uri);
       else void vscode.window.showWarningMessage('NAR Lens: select a model file to accept as baseline.');
     }),
+    vscode.commands.registerCommand('narLens.measure', (arg?: unknown) => measurements.measure(toUri(arg))),
     vscode.commands.registerCommand('narLens.refresh', () => scanWorkspace(store, status, client, log, decorations)),
     vscode.commands.registerCommand('narLens.showLog', () => channel.show()),
     vscode.workspace.onDidChangeConfiguration((e) => {

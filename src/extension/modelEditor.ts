@@ -3,6 +3,7 @@
 // webview are validated before use.
 import * as vscode from 'vscode';
 import type { ReportStore, Entry } from './reportStore';
+import type { Measurements } from './measurements';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 import { readSettings } from './settings';
 import { parseFromModelView, type ToModelView } from '../../media/src/messages';
@@ -13,6 +14,7 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly store: ReportStore,
+    private readonly measurements: Measurements,
     private readonly log: (s: string) => void,
   ) {}
 
@@ -24,12 +26,19 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider 
     const webview = panel.webview;
     webview.options = webviewOptions(this.extensionUri);
     webview.html = webviewHtml(webview, this.extensionUri, 'modelView', vscode.workspace.asRelativePath(doc.uri));
-    const post = (entry: Entry) => {
+    const post = async (entry: Entry) => {
+      const file = vscode.workspace.asRelativePath(doc.uri);
       const msg: ToModelView =
         entry.state === 'ok'
-          ? { type: 'report', file: vscode.workspace.asRelativePath(doc.uri), platform: readSettings(doc.uri).platform, report: entry.report }
-          : { type: 'error', file: vscode.workspace.asRelativePath(doc.uri), message: entry.message };
+          ? { type: 'report', file, platform: readSettings(doc.uri).platform, report: entry.report, measured: await this.measurements.get(doc.uri),
+              trusted: vscode.workspace.isTrusted }
+          : { type: 'error', file, message: entry.message };
       void webview.postMessage(msg);
+    };
+    const repost = (uri: vscode.Uri) => {
+      if (!ready || uri.fsPath !== doc.uri.fsPath) return;
+      const e = this.store.peek(uri);
+      if (e) void post(e);
     };
     let ready = false;
     const subs = [
@@ -44,14 +53,13 @@ export class ModelEditorProvider implements vscode.CustomReadonlyEditorProvider 
           this.store.get(doc.uri).then(post, (e: Error) => this.log(`model view: ${e.message}`));
         } else if (msg.type === 'compareWithBaseline') {
           void vscode.commands.executeCommand('narLens.compareWithBaseline', doc.uri);
+        } else if (msg.type === 'measure') {
+          void vscode.commands.executeCommand('narLens.measure', doc.uri);
         }
       }),
-      this.store.onDidChange((uri) => {
-        if (ready && uri.fsPath === doc.uri.fsPath) {
-          const e = this.store.peek(uri);
-          if (e) post(e);
-        }
-      }),
+      this.store.onDidChange(repost),
+      this.measurements.onDidChange(repost),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => repost(doc.uri)),
     ];
     panel.onDidDispose(() => subs.forEach((s) => s.dispose()));
     // Start the analysis now; the result is posted once the page says it is ready.

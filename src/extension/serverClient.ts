@@ -2,7 +2,7 @@
 // file, passes cancellation through, and restarts the child with backoff when it crashes. Everything here is
 // asynchronous message passing; the extension host never runs the analysis itself.
 import { fork, type ChildProcess } from 'node:child_process';
-import { parseResponse, type AnalyzeOptions, type ModelReport, type ServerStatus, type ErrorCode } from '../server/protocol';
+import { parseResponse, type AnalyzeOptions, type ModelReport, type ServerStatus, type ErrorCode, type MeasureResult } from '../server/protocol';
 
 export class ServerError extends Error {
   constructor(readonly code: ErrorCode, message: string) {
@@ -46,6 +46,11 @@ export class ServerClient {
 
   analyze(path: string, options: AnalyzeOptions, token?: CancelSignal): Promise<ModelReport> {
     return this.request('analyze', { path, options }, token) as Promise<ModelReport>;
+  }
+
+  /** Runs the model on this machine (needs a trusted workspace: the caller checks). Longer limit than an analysis. */
+  measure(path: string, options: AnalyzeOptions, token?: CancelSignal): Promise<MeasureResult> {
+    return this.request('measure', { path, options }, token, Math.max(this.timeoutMs, 300_000)) as Promise<MeasureResult>;
   }
 
   status(): Promise<ServerStatus> {
@@ -97,7 +102,7 @@ export class ServerClient {
     this.restartAt = now + delay;
   }
 
-  private async request(method: string, params: unknown, token?: CancelSignal): Promise<unknown> {
+  private async request(method: string, params: unknown, token?: CancelSignal, timeoutMs = this.timeoutMs): Promise<unknown> {
     if (token?.isCancellationRequested) throw new ServerError('cancelled', 'cancelled');
     const wait = this.restartAt - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
@@ -106,13 +111,13 @@ export class ServerClient {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         // The child is stuck in synchronous work on this file: kill it so the queue behind it moves on.
-        this.settle(id, new ServerError('timeout', `analysis took longer than ${Math.round(this.timeoutMs / 1000)} s and was stopped`));
+        this.settle(id, new ServerError('timeout', `${method === 'measure' ? 'measuring' : 'analysis'} took longer than ${Math.round(timeoutMs / 1000)} s and was stopped`));
         if (this.child === child) {
           this.child = undefined;
           child.kill('SIGKILL');
           this.failAll(new ServerError('internal', 'the NAR Lens server was restarted after a timeout on another file'));
         }
-      }, this.timeoutMs);
+      }, timeoutMs);
       this.pending.set(id, { resolve, reject, timer });
       const sub = token?.onCancellationRequested(() => {
         sub?.dispose();

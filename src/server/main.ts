@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { parseRequest, type Request, type Response, type ErrorCode } from './protocol';
 import { ModelService, RequestError } from './modelService';
+import { measureModel, MeasureFailure } from './measureLayers';
 
 const send = (r: Response) => {
   if (process.send) process.send(r);
@@ -29,9 +30,15 @@ async function handle(req: Request): Promise<void> {
         send({ id: req.id, ok: true, result });
         return;
       }
+      case 'measure': {
+        const result = await measureModel(req.params.path, req.params.options, () => cancelled.has(req.id));
+        send({ id: req.id, ok: true, result });
+        return;
+      }
     }
   } catch (e) {
-    const code: ErrorCode = e instanceof RequestError ? e.code : 'internal';
+    const code: ErrorCode = e instanceof RequestError ? e.code
+      : e instanceof MeasureFailure ? (e.message === 'cancelled' ? 'cancelled' : 'measure-failed') : 'internal';
     send({ id: req.id, ok: false, error: { code, message: (e as Error).message } });
   } finally {
     cancelled.delete(req.id);
@@ -66,7 +73,7 @@ process.on('message', (msg: unknown) => {
     send({ id, ok: false, error: { code: 'bad-request', message: req } });
     return;
   }
-  if (req.method === 'analyze') {
+  if (req.method === 'analyze' || req.method === 'measure') {
     queue.push(req);
     void pump();
   } else {

@@ -80,8 +80,22 @@ export interface ModelReport {
 
 export const LAYER_LIMIT = 5000;
 
+/** A measurement of the model on this machine (server/measureLayers.ts): medians in ms. */
+export interface MeasureResult {
+  totalMs: number;
+  runs: number;
+  /** Per layer, by LayerRow.index (the node's position); nodes without a kernel (none at optimisation 'disabled') are absent. */
+  layers: { index: number; ms: number }[];
+  nodes: number;
+  /** True when the file had no weights and seeded random ones were filled in. */
+  randomWeights: boolean;
+  /** How it was measured, for the UI. */
+  setup: string;
+}
+
 export type Request =
   | { id: number; method: 'analyze'; params: { path: string; options: AnalyzeOptions } }
+  | { id: number; method: 'measure'; params: { path: string; options: AnalyzeOptions } }
   | { id: number; method: 'cancel'; params: { requestId: number } }
   | { id: number; method: 'status'; params: Record<string, never> };
 
@@ -92,13 +106,13 @@ export interface ServerStatus {
   pid: number;
 }
 
-export type ErrorCode = 'read-error' | 'too-large' | 'not-found' | 'cancelled' | 'timeout' | 'internal' | 'bad-request';
+export type ErrorCode = 'read-error' | 'too-large' | 'not-found' | 'cancelled' | 'timeout' | 'internal' | 'bad-request' | 'measure-failed';
 
 export type Response =
   | { id: number; ok: true; result: unknown }
   | { id: number; ok: false; error: { code: ErrorCode; message: string } };
 
-const METHODS = new Set(['analyze', 'cancel', 'status']);
+const METHODS = new Set(['analyze', 'measure', 'cancel', 'status']);
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -110,10 +124,10 @@ export function parseRequest(msg: unknown): Request | string {
   if (typeof msg.id !== 'number' || !Number.isInteger(msg.id)) return 'message has no integer id';
   if (typeof msg.method !== 'string' || !METHODS.has(msg.method)) return `unknown method ${String(msg.method)}`;
   const params = isRecord(msg.params) ? msg.params : {};
-  if (msg.method === 'analyze') {
-    if (typeof params.path !== 'string' || params.path.length === 0) return 'analyze needs a path';
+  if (msg.method === 'analyze' || msg.method === 'measure') {
+    if (typeof params.path !== 'string' || params.path.length === 0) return `${msg.method} needs a path`;
     const options = isRecord(params.options) ? parseOptions(params.options) : {};
-    return { id: msg.id, method: 'analyze', params: { path: params.path, options } };
+    return { id: msg.id, method: msg.method, params: { path: params.path, options } };
   }
   if (msg.method === 'cancel') {
     if (typeof params.requestId !== 'number') return 'cancel needs a requestId';
