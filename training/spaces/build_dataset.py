@@ -92,10 +92,21 @@ def dataset_json(space, records):
 
 
 def read_samples(path):
+    """Rows of an existing samples.jsonl; a malformed line stops the build with its file and line number."""
     if not os.path.exists(path):
         return []
+    rows = []
     with open(path) as f:
-        return [json.loads(line) for line in f if line.strip()]
+        for number, line in enumerate(f, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                row["id"], row["shard"]  # noqa: B018 (both are needed to resume)
+            except (ValueError, KeyError, TypeError) as err:
+                raise SystemExit("%s:%d: not a sample row (%s); fix or remove the line, then rerun" % (path, number, err))
+            rows.append(row)
+    return rows
 
 
 def write_labels(out, space, records, samples):
