@@ -6,7 +6,7 @@ import { basename } from 'node:path';
 import type { ReportStore } from './reportStore';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 import { readSettings } from './settings';
-import { MODEL_GLOB } from './modelFiles';
+import { MODEL_GLOB, isModelPath } from './modelFiles';
 import { toCsv, toMarkdown, type Column } from './compareModel';
 import { parseFromCompareView, type ToCompareView } from '../../media/src/messages';
 
@@ -22,7 +22,8 @@ export class ComparePanels implements vscode.WebviewPanelSerializer {
 
   /** Palette: the Explorer selection when it has ≥ 2 models, else a multi-select pick of the workspace's models. */
   async pickAndCompare(clicked?: vscode.Uri, selection?: vscode.Uri[]): Promise<void> {
-    let uris = (selection ?? []).filter((u) => u.scheme === 'file');
+    // The Explorer selection may include folders and other files: only models count.
+    let uris = (selection ?? []).filter((u) => u.scheme === 'file' && isModelPath(u.fsPath));
     if (uris.length < 2) {
       const files = await vscode.workspace.findFiles(MODEL_GLOB, undefined, 5000);
       files.sort((a, b) => a.fsPath.localeCompare(b.fsPath));

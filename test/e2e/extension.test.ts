@@ -191,6 +191,53 @@ step('a corrupt .onnx gets a clear message and the editor stays responsive', asy
   await vs.shot('10-still-responsive');
 });
 
+step('Explorer multi-select → Compare from the context menu', async () => {
+  const folder = vs.explorerRow('models');
+  if ((await folder.getAttribute('aria-expanded')) !== 'true') await folder.click(); // squeezenet.onnx is in models/
+  await vs.explorerRow('resnet.onnx').click();
+  await vs.explorerRow('squeezenet.onnx').click({ modifiers: ['Control'] });
+  assert.equal(await vs.page.locator('.explorer-folders-view .monaco-list-row.selected').count(), 2, 'two models selected');
+  await vs.explorerRow('squeezenet.onnx').click({ button: 'right' });
+  const item = vs.page.locator('.context-view .action-item', { hasText: 'Compare Architectures' }).first();
+  await item.hover();
+  await vs.page.keyboard.press('Enter');
+  const metrics = vs.webview().locator('#metrics');
+  await metrics.waitFor();
+  const t = await metrics.innerText();
+  assert.match(t, /resnet\.onnx/);
+  assert.match(t, /squeezenet\.onnx/);
+  assert.match(t, /GFLOPs|MFLOPs/);
+  await vs.shot('11-explorer-multiselect-compare');
+});
+
+step('the Compare panel is restored after a window reload', async () => {
+  await vs.page.locator('.tab.active', { hasText: 'Compare' }).waitFor();
+  // "Reload Window" shuts the workbench down in order (editor layout and webview state are saved), as a user's reload does.
+  await vs.command('Developer: Reload Window');
+  await vs.page.locator('.statusbar-item', { hasText: 'NAR Lens: 3 models' }).waitFor({ state: 'detached' }).catch(() => undefined);
+  await vs.page.locator('.monaco-workbench').waitFor();
+  await vs.page.locator('.tab.active', { hasText: 'Compare' }).waitFor();
+  const t = await vs.webview().locator('#metrics').innerText();
+  assert.match(t, /resnet\.onnx/);
+  assert.match(t, /squeezenet\.onnx/);
+  await vs.shot('12-compare-restored-after-reload');
+});
+
+step('Measure on this machine (trusted workspace): measured total and per-layer times in the model view', async () => {
+  await vs.explorerRow('resnet.onnx').click();
+  await vs.page.locator('.tab.active', { hasText: 'resnet.onnx' }).waitFor();
+  await vs.webview().locator('#measured').waitFor();
+  await vs.command('NAR Lens: Measure on this machine');
+  const total = vs.webview().locator('#measured-total');
+  await total.waitFor({ timeout: 180_000 });
+  assert.match(await total.innerText(), /\d+(\.\d+)? ms per run .*1 thread, graph optimisation disabled.*random ones were filled in/);
+  // Sort by the Measured column: the slowest layer first, and it is a convolution.
+  await vs.webview().locator('#layers th', { hasText: 'Measured' }).click();
+  const first = await vs.webview().locator('#layers tbody tr').first().innerText();
+  assert.match(first, /Conv[\s\S]*\d+\.\d{3} ms/);
+  await vs.shot('13-measured');
+});
+
 test('artefacts are where the README says', () => {
   assert.ok(existsSync(join(ARTIFACTS, '01-activated.png')));
 });

@@ -28,6 +28,7 @@ export interface FrameLocator {
 
 export interface Page {
   goto(url: string): Promise<unknown>;
+  reload(): Promise<unknown>;
   locator(selector: string, opts?: { hasText?: string | RegExp }): Locator;
   frameLocator(selector: string): FrameLocator;
   screenshot(opts: { path: string }): Promise<unknown>;
