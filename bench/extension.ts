@@ -11,7 +11,7 @@
 // Results: bench/results/extension.{md,json}.
 import './extension/installShim';
 import { spawn } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -36,6 +36,8 @@ const TARGET_SAVE_MS = 300;
 const TARGET_STALL_MS = 50;
 
 const now = () => performance.timeOrigin + performance.now();
+/** A shim Uri where the extension's modules expect a vscode.Uri (it has every member they use). */
+const fileUri = (p: string) => vscode.Uri.file(p) as unknown as import('vscode').Uri;
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 const r1 = (x: number) => Math.round(x * 10) / 10;
 
@@ -103,7 +105,7 @@ async function benchSave(extRoot: string): Promise<{ saves: SaveResult[]; partia
   const logs: { t: number; line: string }[] = [];
   const h = host(extRoot, logs);
   const watcher = startWatcher(h.store, SETTLE_MS, h.log);
-  const uri = vscode.Uri.file(model);
+  const uri = fileUri(model);
   const first = await h.store.get(uri); // server start, predictor session: not part of a save
   if (first.state !== 'ok') throw new Error(`big.onnx: ${first.state === 'error' ? first.message : ''}`);
   const w = writer({ a, b });
@@ -185,7 +187,7 @@ async function benchStalls(extRoot: string) {
   let predicted = 0;
   const notPredicted: string[] = [];
   for (const p of files) {
-    const e = await h.store.get(vscode.Uri.file(p));
+    const e = await h.store.get(fileUri(p));
     if (e.state === 'ok' && e.report.prediction.status === 'ok') predicted++;
     else notPredicted.push(`${p.slice(ws.length + 1)}: ${e.state === 'error' ? e.message : e.report.prediction.status === 'error' ? e.report.prediction.message : 'no predictor'}`);
   }
