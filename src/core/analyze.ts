@@ -1,6 +1,6 @@
 // The analysis facade: one call from a file to everything the UI and the CLI show about it — read → infer shapes
 // → fixed-mode costs → tokens. Pure (no 'vscode'); every stage is a pure function of the previous one.
-import { readModelFile } from './onnx';
+import { readModel } from './formats';
 import { inferShapes } from './graph/shapes';
 import { computeCosts } from './graph/costs';
 import type { CostReport, DimOverrides, ModelFormat } from './graph/types';
@@ -56,7 +56,7 @@ function timed<T>(fn: () => T): [T, number] {
 export function analyzeFile(path: string, options: AnalyzeOptions = {}): Analysis {
   const batch = options.batch ?? 1;
   const mode = options.mode ?? 'extended';
-  const [model, readMs] = timed(() => readModelFile(path));
+  const [model, readMs] = timed(() => readModel(path));
   const [shaped, shapesMs] = timed(() => inferShapes(model, { batch, overrides: options.overrides }));
   const [cost, costsMs] = timed(() => computeCosts(shaped, 'fixed'));
   // Extended tokens reuse the fixed costs; reference tokens compute the reference's own.

@@ -2,7 +2,7 @@
 // opsets, graph size, token coverage, GFLOPs / GMACs / Gparams / memory traffic.
 import { basename } from 'node:path';
 import { analyzeFile, type Analysis, type AnalyzeOptions } from '../../core/analyze';
-import { ModelReadError } from '../../core/onnx';
+import { isModelFileError } from '../../core/formats';
 import { TokenizeError } from '../../core/tokenizer';
 import { Command, CliIO, UsageError } from '../command';
 
@@ -50,13 +50,13 @@ export function parseAnalysisArgs(args: string[], valueFlags: string[] = [], boo
 /** Expected failures (bad or unsupported input) → one stderr line naming the file; anything else is a bug. */
 export function reportFailure(command: string, file: string, err: unknown, io: CliIO): void {
   const isInputError =
-    err instanceof ModelReadError ||
+    isModelFileError(err) ||
     err instanceof TokenizeError ||
     err instanceof RangeError ||
     (err instanceof Error && typeof (err as NodeJS.ErrnoException).code === 'string');
   if (!isInputError) throw err;
   const message = (err as Error).message.replace(/\s*\n\s*/g, ' ');
-  const named = err instanceof ModelReadError ? message : `${basename(file)}: ${message}`;
+  const named = isModelFileError(err) ? message : `${basename(file)}: ${message}`;
   io.stderr(`nar-lens ${command}: ${named}\n`);
 }
 
