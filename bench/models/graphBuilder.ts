@@ -86,14 +86,5 @@ export const attr = {
   float: (name: string, f: number): onnx.IAttributeProto => ({ name, type: onnx.AttributeProto.AttributeType.FLOAT, f }),
 };
 
-export function tensorInfo(name: string, shape: (number | string)[]): onnx.IValueInfoProto {
-  return {
-    name,
-    type: {
-      tensorType: {
-        elemType: onnx.TensorProto.DataType.FLOAT,
-        shape: { dim: shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
-      },
-    },
-  };
-}
+/** A float value_info with a fixed or symbolic shape (the tests' helper, shared). */
+export { floatInput as tensorInfo } from '../../test/helpers/onnxWriter';
