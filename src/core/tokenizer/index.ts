@@ -58,24 +58,23 @@ function tokenizeReference(shaped: ShapedModel, batch: number, given?: CostRepor
   }
   if (costs.mode !== 'reference') throw new TokenizeError(`reference mode needs reference costs, got '${costs.mode}'`);
 
-  const names: string[] = [];
-  const opTypes: string[] = [];
+  const { names, opTypes } = graph;
+  const count = names.length;
   const outputShapes: number[][] = [];
   const slots: (number | undefined)[] = [];
-  const features = rowViews(graph.vertices.length, FEATURE_DIM);
-  const nnlpFeatures = rowViews(graph.vertices.length, NNLP_REFERENCE_DIM);
-  for (let i = 0; i < graph.vertices.length; i++) {
-    const v = graph.vertices[i];
-    const shape = shapes.get(v.name);
-    if (!shape) throw referenceRejects(`no shape for tensor '${v.name}'`);
-    const slot = referenceSlot(v.opType);
-    const attrs = v.payload ?? [];
-    names.push(v.name);
-    opTypes.push(v.opType);
+  const features = rowViews(count, FEATURE_DIM);
+  const nnlpFeatures = rowViews(count, NNLP_REFERENCE_DIM);
+  for (let i = 0; i < count; i++) {
+    const name = names[i];
+    const opType = opTypes[i];
+    const shape = shapes.get(name);
+    if (!shape) throw referenceRejects(`no shape for tensor '${name}'`);
+    const slot = referenceSlot(opType);
+    const attrs = graph.payloads[i] ?? [];
     outputShapes.push(shape);
     slots.push(slot);
     referenceRow(slot, attrs, shape, features[i]);
-    referenceNnlpRow(v.opType, slot, attrs, shape, nnlpFeatures[i]);
+    referenceNnlpRow(opType, slot, attrs, shape, nnlpFeatures[i]);
   }
   const raw = staticRaw(batch, costs);
   const { coverage, unknownOps } = measureCoverage(opTypes, slots);
@@ -104,30 +103,29 @@ function tokenizeExtended(shaped: ShapedModel, batch: number, given?: CostReport
   const costs = given ?? computeCosts(shaped, 'fixed');
   if (costs.mode !== 'fixed') throw new TokenizeError(`extended mode needs fixed-mode costs, got '${costs.mode}'`);
 
-  const names: string[] = [];
-  const opTypes: string[] = [];
+  // `names` is handed on as it is; `opTypes` is rewritten in place to the op types Tokens reports.
+  const { names, opTypes } = graph;
+  const count = names.length;
   const outputShapes: number[][] = [];
   const slots: (number | undefined)[] = [];
-  const features = rowViews(graph.vertices.length, FEATURE_DIM);
-  const nnlpFeatures = rowViews(graph.vertices.length, NNLP_EXTENDED_DIM);
+  const features = rowViews(count, FEATURE_DIM);
+  const nnlpFeatures = rowViews(count, NNLP_EXTENDED_DIM);
   const noAttrs: ExtendedAttrs = new Array(EXTENDED_ATTRIBUTE_SLOTS).fill(undefined);
   let unknownShapes = 0;
-  for (let i = 0; i < graph.vertices.length; i++) {
-    const v = graph.vertices[i];
-    const node = v.node;
+  for (let i = 0; i < count; i++) {
+    const node = graph.nodes[i];
+    const vertexOp = opTypes[i];
     const domain = node?.domain ?? '';
-    const opType = node && domain !== '' && domain !== 'ai.onnx' ? `${domain}.${v.opType}` : v.opType;
     const slot = node ? extendedSlot(node.opType, domain) : undefined;
     const attrs = node && slot !== undefined ? extendedAttributes(node, shapeOf) : noAttrs;
-    const shape = shapeOf(v.name);
+    const shape = shapeOf(names[i]);
     if (!shape) unknownShapes++;
-    names.push(v.name);
-    opTypes.push(opType);
+    if (node && domain !== '' && domain !== 'ai.onnx') opTypes[i] = `${domain}.${vertexOp}`;
     // An unknown shape is reported as [] here; `unknownShapes` and the all-zero shape block say it is unknown.
     outputShapes.push(shape ?? []);
     slots.push(slot);
     extendedRow(slot, attrs, shape, features[i]);
-    extendedNnlpRow(v.opType, slot, attrs, shape, nnlpFeatures[i]);
+    extendedNnlpRow(vertexOp, slot, attrs, shape, nnlpFeatures[i]);
   }
   const raw = staticRaw(batch, costs);
   const { coverage, unknownOps } = measureCoverage(opTypes, slots);

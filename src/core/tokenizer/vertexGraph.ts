@@ -17,19 +17,17 @@ export interface NodeParse<A> {
 
 export type NodeParser<A> = (node: Node, known: KnownSizes) => NodeParse<A>;
 
-export interface Vertex<A> {
-  /** The output tensor name. */
-  name: string;
-  /** 'Input' for promoted source tensors, else the producing node's op type. */
-  opType: string;
-  /** Producing node (absent for Input vertices). */
-  node?: Node;
-  payload?: A;
-}
-
+/**
+ * Vertices column-wise, in topological order: vertex i is `names[i]` (its output tensor), `opTypes[i]` ('Input'
+ * for promoted source tensors, else the producing node's op type), `nodes[i]` (the producing node, absent for
+ * Input vertices) and `payloads[i]`. Columns rather than an object per vertex: the tokenizer hands `names` and
+ * `opTypes` on as they are.
+ */
 export interface VertexGraph<A> {
-  /** Vertices in topological order. */
-  vertices: Vertex<A>[];
+  names: string[];
+  opTypes: string[];
+  nodes: (Node | undefined)[];
+  payloads: (A | undefined)[];
   /** Directed edges [from, to] as vertex indices, sorted by (from, to). */
   edges: [number, number][];
   /** Vertices that could not be ordered because they lie on a cycle (appended in insertion order). */
@@ -57,157 +55,188 @@ export function constantDims(node: Node): number[] | undefined {
 
 export function initialKnownSizes(graph: Graph): KnownSizes {
   const known: KnownSizes = new Map();
-  for (const input of graph.inputs) known.set(input.name, declaredDims(input.shape));
-  for (const [name, init] of graph.initializers) known.set(name, init.dims);
+  for (let i = 0; i < graph.inputs.length; i++) known.set(graph.inputs[i].name, declaredDims(graph.inputs[i].shape));
+  graph.initializers.forEach((init, name) => known.set(name, init.dims));
   return known;
 }
 
-interface Building<A> {
-  name: string;
-  opType: string;
-  node?: Node;
-  payload?: A;
-  /** Successors in first-edge order, without repeats. */
-  succ: Building<A>[];
-  /** Membership test for `succ`, built only once a vertex has many successors (a short list is scanned). */
-  succSet: Set<Building<A>> | undefined;
-  inDegree: number;
-  /** Position in the topological order; -1 until ordered (and for deleted sources). */
-  index: number;
-}
+/** Target lists up to this length are sorted in place by insertion; longer ones by a typed-array sort. */
+const INSERTION_SORT_LIMIT = 32;
 
-const ascending = (x: number, y: number): number => x - y;
-
-/** Successor lists up to this length are searched linearly for repeats; longer ones get a Set. */
-const SCAN_LIMIT = 16;
-
-function newVertex<A>(name: string, opType: string, node: Node | undefined, payload: A | undefined): Building<A> {
-  return { name, opType, node, payload, succ: [], succSet: undefined, inDegree: 0, index: -1 };
-}
-
-/** Adds the edge from → to unless it is already there; true when added. */
-function addSuccessor<A>(from: Building<A>, to: Building<A>): boolean {
-  if (from.succSet !== undefined) {
-    if (from.succSet.has(to)) return false;
-    from.succSet.add(to);
-  } else {
-    if (from.succ.includes(to)) return false;
-    if (from.succ.length >= SCAN_LIMIT) from.succSet = new Set(from.succ).add(to);
+/** Sorts data[from, to) ascending. */
+function sortRange(data: Int32Array, from: number, to: number): void {
+  if (to - from > INSERTION_SORT_LIMIT) {
+    data.subarray(from, to).sort();
+    return;
   }
-  from.succ.push(to);
-  return true;
+  for (let i = from + 1; i < to; i++) {
+    const x = data[i];
+    let j = i - 1;
+    while (j >= from && data[j] > x) {
+      data[j + 1] = data[j];
+      j--;
+    }
+    data[j + 1] = x;
+  }
 }
 
+/**
+ * Vertices are numbered in insertion order (= networkx node order) and held column-wise: names, op types, nodes
+ * and payloads in arrays, degrees and positions in typed arrays, successors as one CSR block. A graph of thousands
+ * of vertices then costs a few arrays instead of an object, a successor list and a Set per vertex.
+ */
 export function buildVertexGraph<A>(
   graph: Graph,
   parse: NodeParser<A>,
   options: { onCycle: 'reject' | 'append' },
 ): VertexGraph<A> {
   const known = initialKnownSizes(graph);
-  const table = new Map<string, Building<A>>(); // insertion order = networkx node order
+  const nodes = graph.nodes;
+  const index = new Map<string, number>(); // tensor name → vertex number
+  const names: string[] = [];
+  const opTypes: string[] = [];
+  const producers: (Node | undefined)[] = [];
+  const payloads: (A | undefined)[] = [];
   // Edges as (source tensor name, target vertex), in the order the reference adds them. Sources are resolved only
-  // after every node's outputs are in the table, so that a source a later node produces keeps that node's position.
+  // after every node's outputs are numbered, so that a source a later node produces keeps that node's position.
   const edgeFrom: string[] = [];
-  const edgeTo: Building<A>[] = [];
+  const edgeTo: number[] = [];
 
-  for (const node of graph.nodes) {
+  for (let n = 0; n < nodes.length; n++) {
+    const node = nodes[n];
     const parsed = parse(node, known);
     // The reference registers a Constant's dims as it walks, so only LATER consumers see them (spec §1.1).
     if (node.opType === 'Constant') {
       const dims = constantDims(node);
       if (dims) known.set(node.outputs[0], dims);
     }
-    for (const o of parsed.outputSlots) {
-      const name = node.outputs[o];
-      const existing = table.get(name);
-      if (existing) {
-        // networkx keeps the first position and the last attributes.
-        existing.opType = node.opType;
-        existing.node = node;
-        existing.payload = parsed.payload;
-      } else {
-        table.set(name, newVertex(name, node.opType, node, parsed.payload));
-      }
-    }
     const inputSlots = parsed.inputSlots;
     const outputSlots = parsed.outputSlots;
+    for (let m = 0; m < outputSlots.length; m++) {
+      const name = node.outputs[outputSlots[m]];
+      const existing = index.get(name);
+      if (existing !== undefined) {
+        // networkx keeps the first position and the last attributes.
+        opTypes[existing] = node.opType;
+        producers[existing] = node;
+        payloads[existing] = parsed.payload;
+      } else {
+        index.set(name, names.length);
+        names.push(name);
+        opTypes.push(node.opType);
+        producers.push(node);
+        payloads.push(parsed.payload);
+      }
+    }
     for (let k = 0; k < inputSlots.length; k++) {
+      const from = node.inputs[inputSlots[k]];
       for (let m = 0; m < outputSlots.length; m++) {
-        edgeFrom.push(node.inputs[inputSlots[k]]);
-        edgeTo.push(table.get(node.outputs[outputSlots[m]])!);
+        edgeFrom.push(from);
+        edgeTo.push(index.get(node.outputs[outputSlots[m]])!);
       }
     }
   }
-  for (let e = 0; e < edgeFrom.length; e++) {
+  const edgeCount = edgeFrom.length;
+  const edgeSource = new Int32Array(edgeCount);
+  for (let e = 0; e < edgeCount; e++) {
     const from = edgeFrom[e];
-    let source = table.get(from);
-    if (!source) {
-      source = newVertex<A>(from, '', undefined, undefined);
-      table.set(from, source);
+    let source = index.get(from);
+    if (source === undefined) {
+      source = names.length;
+      index.set(from, source);
+      names.push(from);
+      opTypes.push('');
+      producers.push(undefined);
+      payloads.push(undefined);
     }
-    const target = edgeTo[e];
-    if (addSuccessor(source, target)) target.inDegree++;
+    edgeSource[e] = source;
+  }
+
+  // Successors in first-edge order without repeats, as CSR: succ[start[v], end[v]).
+  const count = names.length;
+  const start = new Int32Array(count + 1);
+  for (let e = 0; e < edgeCount; e++) start[edgeSource[e] + 1]++;
+  for (let v = 0; v < count; v++) start[v + 1] += start[v];
+  const succ = new Int32Array(edgeCount);
+  const end = start.slice(0, count);
+  for (let e = 0; e < edgeCount; e++) succ[end[edgeSource[e]]++] = edgeTo[e];
+  const seenFrom = new Int32Array(count).fill(-1); // seenFrom[t] = the last source that listed t
+  const inDegree = new Int32Array(count);
+  for (let v = 0; v < count; v++) {
+    let w = start[v];
+    for (let k = start[v]; k < end[v]; k++) {
+      const t = succ[k];
+      if (seenFrom[t] === v) continue;
+      seenFrom[t] = v;
+      succ[w++] = t;
+      inDegree[t]++;
+    }
+    end[v] = w;
   }
 
   // Input promotion and single-pass pruning (spec §1.3).
-  const sources: Building<A>[] = [];
-  for (const v of table.values()) if (v.inDegree === 0) sources.push(v);
-  for (const v of sources) {
-    if (v.succ.length > 0 && known.has(v.name)) {
-      v.opType = 'Input';
-      v.node = undefined;
-      v.payload = undefined;
+  const deleted = new Uint8Array(count);
+  const sources: number[] = [];
+  for (let v = 0; v < count; v++) if (inDegree[v] === 0) sources.push(v);
+  for (let i = 0; i < sources.length; i++) {
+    const v = sources[i];
+    if (end[v] > start[v] && known.has(names[v])) {
+      opTypes[v] = 'Input';
+      producers[v] = undefined;
+      payloads[v] = undefined;
     } else {
-      for (const s of v.succ) s.inDegree--;
-      table.delete(v.name);
+      for (let k = start[v]; k < end[v]; k++) inDegree[succ[k]]--;
+      deleted[v] = 1;
     }
   }
+  let alive = 0;
+  for (let v = 0; v < count; v++) if (!deleted[v]) alive++;
 
   // Kahn, generation by generation; `inDegree` counts down the predecessors not yet ordered. Each generation is
   // appended to `order` in the order its members were freed, which is what processing generation lists gives.
-  const order: Building<A>[] = [];
-  for (const v of table.values()) if (v.inDegree === 0) order.push(v);
-  for (let head = 0; head < order.length; head++) {
+  const order = new Int32Array(alive);
+  const position = new Int32Array(count).fill(-1);
+  let ordered = 0;
+  for (let v = 0; v < count; v++) if (!deleted[v] && inDegree[v] === 0) order[ordered++] = v;
+  for (let head = 0; head < ordered; head++) {
     const v = order[head];
-    v.index = head;
-    const succ = v.succ;
-    for (let k = 0; k < succ.length; k++) if (--succ[k].inDegree === 0) order.push(succ[k]);
+    position[v] = head;
+    for (let k = start[v]; k < end[v]; k++) if (--inDegree[succ[k]] === 0) order[ordered++] = succ[k];
   }
-  const cyclic = table.size - order.length;
+  const cyclic = alive - ordered;
   if (cyclic > 0) {
     if (options.onCycle === 'reject') {
       let first = '';
-      for (const v of table.values()) {
-        if (v.index < 0) {
-          first = v.name;
+      for (let v = 0; v < count; v++) {
+        if (!deleted[v] && position[v] < 0) {
+          first = names[v];
           break;
         }
       }
       throw new TokenizeError(`the graph has a cycle through ${cyclic} tensors (e.g. '${first}')`);
     }
-    for (const v of table.values()) {
-      if (v.index < 0) {
-        v.index = order.length;
-        order.push(v);
+    for (let v = 0; v < count; v++) {
+      if (!deleted[v] && position[v] < 0) {
+        position[v] = ordered;
+        order[ordered++] = v;
       }
     }
   }
 
   // Edges sorted by (from, to): `order` gives the sources in ascending order; each one's targets are sorted.
   const edges: [number, number][] = [];
-  const targets: number[] = [];
-  const vertices: Vertex<A>[] = new Array(order.length);
-  for (let i = 0; i < order.length; i++) {
+  const out: VertexGraph<A> = { names: [], opTypes: [], nodes: [], payloads: [], edges, cyclic };
+  for (let i = 0; i < alive; i++) {
     const v = order[i];
-    const succ = v.succ;
-    if (succ.length === 1) edges.push([i, succ[0].index]);
-    else if (succ.length > 1) {
-      targets.length = 0;
-      for (let k = 0; k < succ.length; k++) targets.push(succ[k].index);
-      targets.sort(ascending);
-      for (let k = 0; k < targets.length; k++) edges.push([i, targets[k]]);
-    }
-    vertices[i] = { name: v.name, opType: v.opType, node: v.node, payload: v.payload };
+    const from = start[v];
+    const to = end[v];
+    for (let k = from; k < to; k++) succ[k] = position[succ[k]];
+    if (to - from > 1) sortRange(succ, from, to);
+    for (let k = from; k < to; k++) edges.push([i, succ[k]]);
+    out.names.push(names[v]);
+    out.opTypes.push(opTypes[v]);
+    out.nodes.push(producers[v]);
+    out.payloads.push(payloads[v]);
   }
-  return { vertices, edges, cyclic };
+  return out;
 }

@@ -70,7 +70,9 @@ export function withReferenceShapes(shaped: ShapedModel, table: Map<string, numb
 export function extendedShapeLookup(shaped: ShapedModel): (name: string) => number[] | undefined {
   const graph = shaped.model.graph;
   const constants = new Map<string, number[]>();
-  for (const node of graph.nodes) {
+  const nodes = graph.nodes;
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i];
     if (node.opType !== 'Constant') continue;
     const dims = constantDims(node);
     if (dims) constants.set(node.outputs[0], dims);
