@@ -10,7 +10,7 @@ import { fixedOpCost, NeedsShape, type OpView } from './fixedOps';
 
 function elements(shape: readonly number[]): number {
   let p = 1;
-  for (const d of shape) p *= d;
+  for (let i = 0; i < shape.length; i++) p *= shape[i];
   return p;
 }
 
@@ -79,15 +79,19 @@ export function retiredViewIsEmpty(): boolean | undefined {
 export function fixedCosts(shaped: ShapedModel): CostReport {
   const graph = shaped.model.graph;
   const constants = new Set<string>(graph.initializers.keys());
-  for (const node of graph.nodes) if (node.opType === 'Constant' && node.domain === '' && node.outputs[0]) constants.add(node.outputs[0]);
+  const graphNodes = graph.nodes;
+  for (let i = 0; i < graphNodes.length; i++) {
+    const node = graphNodes[i];
+    if (node.opType === 'Constant' && node.domain === '' && node.outputs[0]) constants.add(node.outputs[0]);
+  }
   const counted = new Set<string>();
   const nodes: NodeCost[] = [];
   const total = { flops: 0, macs: 0, params: 0, memory: 0 };
   let incomplete = 0;
   const view = new View(shaped.values);
   try {
-    for (const node of graph.nodes) {
-      incomplete += costNode(node, shaped, view, constants, counted, nodes, total);
+    for (let i = 0; i < graphNodes.length; i++) {
+      incomplete += costNode(graphNodes[i], shaped, view, constants, counted, nodes, total);
     }
   } finally {
     view.retire();
@@ -119,7 +123,9 @@ function costNode(
       cost.params += elements(v.shape);
     }
   }
-  for (const name of node.outputs) {
+  const outputs = node.outputs;
+  for (let i = 0; i < outputs.length; i++) {
+    const name = outputs[i];
     if (name === '') continue;
     const bytes = tensorBytes(shaped.values.get(name));
     if (bytes === undefined) cost.complete = false;

@@ -4,9 +4,10 @@ import { ShapeRuleError } from './rule';
 
 export function broadcastShapes(shapes: readonly (readonly number[])[]): number[] {
   let rank = 0;
-  for (const s of shapes) rank = Math.max(rank, s.length);
+  for (let k = 0; k < shapes.length; k++) rank = Math.max(rank, shapes[k].length);
   const out = new Array<number>(rank).fill(1);
-  for (const s of shapes) {
+  for (let k = 0; k < shapes.length; k++) {
+    const s = shapes[k];
     const offset = rank - s.length;
     for (let i = 0; i < s.length; i++) {
       const d = s[i];

@@ -38,11 +38,12 @@ export function inferShapes(model: Model, options: InferOptions = {}): ShapedMod
   const diagnostics: ShapeDiagnostic[] = [];
   const unknownOps = new Map<string, number>();
 
-  for (const [name, init] of graph.initializers) {
+  graph.initializers.forEach((init, name) => {
     values.set(name, constValue(init.elemType, init.dims, init.values));
-  }
+  });
   const partial = options.dataPropagation === false;
-  for (const input of graph.inputs) {
+  for (let i = 0; i < graph.inputs.length; i++) {
+    const input = graph.inputs[i];
     if (graph.initializers.has(input.name)) continue; // old IR: initializers listed as inputs are constants
     values.set(input.name, partial ? seedInputAsOnnx(input, options) : seedInput(input, options, diagnostics));
   }
@@ -51,7 +52,9 @@ export function inferShapes(model: Model, options: InferOptions = {}): ShapedMod
   const ctx = new NodeContext(values, diagnostics, graph.initializers, partial);
   let computedShapeInputs: number;
   try {
-    for (const node of topologicalOrder(graph, diagnostics)) {
+    const order = topologicalOrder(graph, diagnostics);
+    for (let i = 0; i < order.length; i++) {
+      const node = order[i];
       inferNode(ctx.at(node, opsets.get(node.domain) ?? 1), values, unknownOps, diagnostics);
       if (node.opType === 'Constant' && node.domain === '' && node.outputs.length > 0) ctx.addConstant(node.outputs[0]);
     }
@@ -172,7 +175,8 @@ function topologicalOrder(graph: Graph, diagnostics: ShapeDiagnostic[]): Node[] 
 
 /** Gives every named output of `node` an unknown value. */
 function markUnknown(node: Node, values: Map<string, InferredValue>): void {
-  for (const o of node.outputs) if (o !== '') values.set(o, { elemType: 0 });
+  const outputs = node.outputs;
+  for (let i = 0; i < outputs.length; i++) if (outputs[i] !== '') values.set(outputs[i], { elemType: 0 });
 }
 
 /** Non-negative integer dims; unknown dims (NaN) are valid in a run without data propagation only. */

@@ -89,7 +89,7 @@ export interface RuleEntry {
 
 export function product(dims: readonly number[]): number {
   let p = 1;
-  for (const d of dims) p *= d;
+  for (let i = 0; i < dims.length; i++) p *= dims[i];
   return p;
 }
 
