@@ -40,8 +40,12 @@ export function readAttribute(ctx: ReadContext): [string, Attribute] | undefined
   const outer = cur.enterLength();
   const start = cur.pos;
   cur.count();
+  // Every field is in the literal, so that all these objects share one hidden class: fields added later would
+  // give each combination its own class, which dies in every full GC and takes the optimised decoder with it.
   const a: AttributeFields = {
-    name: '', refName: '', type: 0, tp: false, typeProtos: 0,
+    name: '', refName: '', type: 0, f: undefined, i: undefined, s: undefined, t: undefined, g: undefined,
+    sparse: undefined, tp: false, floats: undefined, ints: undefined, strings: undefined, tensors: undefined,
+    graphs: undefined, sparseTensors: undefined, typeProtos: 0,
   };
   while (cur.pos < cur.limit) {
     const tag = cur.readTag();

@@ -68,6 +68,26 @@ function addInitializer(initializers: Map<string, ConstTensor>, tensor: ConstTen
   initializers.set(tensor.name, tensor);
 }
 
+/**
+ * The attributes of every node that has none: one shared map instead of an empty Map per node (most nodes of a
+ * large graph have no attributes). Nothing may add to it, so its mutators throw.
+ */
+const NO_ATTRIBUTES: Map<string, Attribute> = new Map<string, Attribute>();
+const refuseChange = (): never => {
+  throw new TypeError('this node has no attributes: its attribute map is shared and read-only');
+};
+// Non-enumerable, so that the shared map still compares equal to any other empty Map (assert.deepStrictEqual).
+for (const method of ['set', 'delete', 'clear']) Object.defineProperty(NO_ATTRIBUTES, method, { value: refuseChange });
+
+/**
+ * Input and output names are gathered here, one pair of lists per level of node nesting (a node's attributes
+ * may hold subgraphs whose nodes are read while it is), and copied out at their final length: a list that grows
+ * by push reserves room for 17 entries, where a node has 1 to 3.
+ */
+const inputLists: string[][] = [];
+const outputLists: string[][] = [];
+let nodeLevel = 0;
+
 /** Reads a length-prefixed NodeProto. */
 export function readNode(ctx: ReadContext, index: number): Node {
   const cur = ctx.cur;
@@ -76,7 +96,31 @@ export function readNode(ctx: ReadContext, index: number): Node {
   }
   const outer = cur.enterLength();
   cur.count();
-  const node: Node = { index, name: '', opType: '', domain: '', inputs: [], outputs: [], attributes: new Map<string, Attribute>() };
+  const level = nodeLevel++;
+  try {
+    if (level === inputLists.length) {
+      inputLists.push([]);
+      outputLists.push([]);
+    }
+    const inputs = inputLists[level];
+    const outputs = outputLists[level];
+    inputs.length = 0;
+    outputs.length = 0;
+    const node = readNodeFields(ctx, index, inputs, outputs);
+    cur.leave(outer);
+    node.inputs = inputs.length === 0 ? [] : inputs.slice();
+    node.outputs = outputs.length === 0 ? [] : outputs.slice();
+    inputs.length = 0;
+    outputs.length = 0;
+    return node;
+  } finally {
+    nodeLevel--;
+  }
+}
+
+function readNodeFields(ctx: ReadContext, index: number, inputs: string[], outputs: string[]): Node {
+  const cur = ctx.cur;
+  const node: Node = { index, name: '', opType: '', domain: '', inputs: [], outputs: [], attributes: NO_ATTRIBUTES };
   let attributeIndex = 0;
   while (cur.pos < cur.limit) {
     const tag = cur.readTag();
@@ -86,12 +130,12 @@ export function readNode(ctx: ReadContext, index: number): Node {
       case 1:
         cur.expectWire(wire, WireType.LEN, 'input');
         cur.count();
-        node.inputs.push(cur.readString());
+        inputs.push(cur.readString());
         break;
       case 2:
         cur.expectWire(wire, WireType.LEN, 'output');
         cur.count();
-        node.outputs.push(cur.readString());
+        outputs.push(cur.readString());
         break;
       case 3:
         cur.expectWire(wire, WireType.LEN, 'name');
@@ -109,7 +153,10 @@ export function readNode(ctx: ReadContext, index: number): Node {
         cur.expectWire(wire, WireType.LEN, 'attribute');
         cur.push('attribute', attributeIndex++);
         const attribute = readAttribute(ctx);
-        if (attribute) node.attributes.set(attribute[0], attribute[1]);
+        if (attribute) {
+          if (node.attributes === NO_ATTRIBUTES) node.attributes = new Map<string, Attribute>();
+          node.attributes.set(attribute[0], attribute[1]);
+        }
         cur.pop();
         break;
       }
@@ -117,7 +164,6 @@ export function readNode(ctx: ReadContext, index: number): Node {
         cur.skip(wire); // doc_string, overload, metadata_props, device_configurations
     }
   }
-  cur.leave(outer);
   return node;
 }
 

@@ -91,10 +91,11 @@ export function readTensor(ctx: ReadContext): ConstTensor {
     }
   }
 
-  for (const dim of dims) {
-    if (dim < 0) throw cur.fail(`tensor '${name}' has a negative dimension (${dims.join('x')})`, messageStart);
+  let elementCount = 1;
+  for (let i = 0; i < dims.length; i++) {
+    if (dims[i] < 0) throw cur.fail(`tensor '${name}' has a negative dimension (${dims.join('x')})`, messageStart);
+    elementCount *= dims[i];
   }
-  const elementCount = dims.reduce((product, dim) => product * dim, 1);
 
   let storage: TensorStorage;
   if (dataLocation === 1) {
