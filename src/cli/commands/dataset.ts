@@ -1,4 +1,4 @@
-// `nar-lens dataset stats|label|noise`: the data sets under datasets/ (layout in datasets/README.md).
+// `nar-lens dataset stats|label|noise|tensors`: the data sets under datasets/ (layout in datasets/README.md).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliIO, Command, UsageError } from '../command';
@@ -6,9 +6,11 @@ import { datasetStats, DatasetFormatError, listDatasetDirs, noiseFloor, openData
 import { CPU_PLATFORM, runLabelling } from '../../server/measure/labeller';
 import { MeasureError } from '../../server/measure/session';
 import { MaterializeError } from '../../server/measure/materialize';
+import { datasetTensors } from './datasetTensors';
 
 const USAGE = 'dataset stats [--json] [--root DIR] | dataset label --dataset NAME --pass N [--block 50] [--limit N] ' +
-  '[--subset all|noise] [--families a,b] [--canary FILE] [--follow MINUTES] [--root DIR] | dataset noise --dataset NAME [--passes A,B] [--json]';
+  '[--subset all|noise] [--families a,b] [--canary FILE] [--follow MINUTES] [--root DIR] | dataset noise --dataset NAME [--passes A,B] [--json] | ' +
+  'dataset tensors --dataset NAME [--mode extended|reference] [--platforms a,b|all] [--out DIR] [--limit N] [--root DIR]';
 
 /** --name value pairs and bare --flags; anything else is a usage error. */
 function parseFlags(args: string[], valued: string[], bare: string[]): Map<string, string> {
@@ -143,15 +145,22 @@ function noise(args: string[], io: CliIO): number {
   return report.compared > 0 ? 0 : 1;
 }
 
+function tensors(args: string[], io: CliIO): Promise<number> {
+  const flags = parseFlags(args, ['dataset', 'root', 'mode', 'platforms', 'out', 'limit'], []);
+  return datasetTensors({ dir: datasetDir(flags), mode: flags.get('mode'), platforms: flags.get('platforms'),
+    out: flags.get('out'), limit: positiveInt(flags, 'limit') }, io);
+}
+
 export const datasetCommand: Command = {
   name: 'dataset',
   usage: USAGE,
-  summary: 'Data sets under datasets/: counts per platform and family, CPU latency labelling, noise floor.',
+  summary: 'Data sets under datasets/: counts per platform and family, CPU latency labelling, noise floor, training tensors.',
   async run(args: string[], io: CliIO): Promise<number> {
     const [sub, ...rest] = args;
     if (sub === 'stats') return stats(rest, io);
     if (sub === 'label') return label(rest, io);
     if (sub === 'noise') return noise(rest, io);
+    if (sub === 'tensors') return tensors(rest, io);
     throw new UsageError(sub ? `unknown sub-command '${sub}'` : 'a sub-command is required');
   },
 };

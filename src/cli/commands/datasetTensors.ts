@@ -1,0 +1,148 @@
+// `nar-lens dataset tensors`: a data set → training-tensor folders (training/README.md), one per label batch.
+// The pure part is src/core/dataset/tensors.ts; this file adds defaults, progress with ETA, the failure
+// threshold and the atomic write (a half-written folder is never left where training looks).
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { CliIO, UsageError } from '../command';
+import { DatasetFormatError, openDataset } from '../../core/dataset';
+import { buildTensorItems, type BuildResult, type TensorItems } from '../../core/dataset/tensors';
+import { writeTrainingTensors, type TokenizerMode } from '../../core/tokenizer';
+
+export interface TensorsArgs {
+  dir: string;
+  mode?: string;
+  /** 'all' (default) or comma-separated platform ids, in the column order wanted. */
+  platforms?: string;
+  out?: string;
+  limit?: number;
+}
+
+/** More failures than this share of the attempted samples fail the command (nothing is written). */
+export const MAX_FAILURE_SHARE = 0.01;
+/** Failures shown on stderr (build.json keeps every one). */
+const SHOWN_FAILURES = 5;
+const PROGRESS_EVERY_MS = 2000;
+export const DEFAULT_TENSOR_ROOT = join('training', '.cache', 'tensors');
+
+/** The folder-name tag of an explicit platform list: the ids when short, else their count and a hash. */
+export function platformsTag(platforms: string[]): string {
+  const joined = platforms.join('+');
+  if (joined.length <= 60) return joined;
+  return `${platforms.length}p-${createHash('sha1').update(platforms.join(',')).digest('hex').slice(0, 8)}`;
+}
+
+/** Where each batch group goes: `base` when there is one group, else `base-bs<N>` per group. */
+export function groupFolders(base: string, groups: TensorItems[]): string[] {
+  if (groups.length === 1) return [base];
+  return groups.map(({ group }) => `${base}-${group.batch === undefined ? 'graphbatch' : `bs${group.batch}`}`);
+}
+
+/** Writes into a sibling temporary folder, then renames it into place (replacing an older folder). */
+export function writeFolderAtomically(out: string, write: (tmp: string) => void): void {
+  mkdirSync(dirname(out), { recursive: true });
+  const tmp = join(dirname(out), `.${basename(out)}.tmp-${process.pid}`);
+  const old = join(dirname(out), `.${basename(out)}.old-${process.pid}`);
+  rmSync(tmp, { recursive: true, force: true });
+  try {
+    write(tmp);
+    if (existsSync(out)) renameSync(out, old);
+    renameSync(tmp, out);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+    rmSync(old, { recursive: true, force: true });
+  }
+}
+
+function clock(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}
+
+function progressReporter(io: CliIO): (done: number, total: number, failed: number) => void {
+  const start = performance.now();
+  let last = start;
+  return (done, total, failed) => {
+    const now = performance.now();
+    if (done < total && now - last < PROGRESS_EVERY_MS) return;
+    last = now;
+    const perGraph = (now - start) / done;
+    const tail = done < total ? `ETA ${clock(((total - done) * perGraph) / 1000)}` : `done in ${clock((now - start) / 1000)}`;
+    io.stderr(`dataset tensors: ${done}/${total} graphs (${((100 * done) / total).toFixed(1)}%), ` +
+      `${perGraph.toFixed(2)} ms/graph, ${tail}, ${failed} failed\n`);
+  };
+}
+
+function reportFailures(result: BuildResult, io: CliIO): void {
+  const { failures, attempted } = result;
+  if (failures.length === 0) return;
+  io.stderr(`dataset tensors: ${failures.length} of ${attempted} samples could not be read or encoded and are skipped ` +
+    `(${((100 * failures.length) / attempted).toFixed(2)}%, limit ${MAX_FAILURE_SHARE * 100}%):\n`);
+  for (const f of failures.slice(0, SHOWN_FAILURES)) io.stderr(`  ${f.id}: ${f.error}\n`);
+  if (failures.length > SHOWN_FAILURES) io.stderr(`  … and ${failures.length - SHOWN_FAILURES} more\n`);
+}
+
+export async function datasetTensors(args: TensorsArgs, io: CliIO): Promise<number> {
+  const mode = args.mode ?? 'extended';
+  if (mode !== 'extended' && mode !== 'reference') throw new UsageError(`--mode is 'extended' or 'reference', got '${mode}'`);
+  let ds;
+  try {
+    ds = openDataset(args.dir);
+  } catch (err) {
+    if (err instanceof DatasetFormatError) {
+      io.stderr(`nar-lens dataset tensors: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+  for (const w of ds.warnings) io.stderr(`dataset tensors: warning: ${w}\n`);
+  const all = args.platforms === undefined || args.platforms === 'all';
+  const platforms = all ? ds.meta.platforms.map((p) => p.id) : args.platforms!.split(',').filter(Boolean);
+  if (platforms.length === 0) throw new UsageError(`--platforms needs 'all' or platform ids, got '${args.platforms}'`);
+  const started = performance.now();
+  let result: BuildResult;
+  try {
+    result = buildTensorItems(ds, { mode: mode as TokenizerMode, platforms, limit: args.limit, onProgress: progressReporter(io) });
+  } catch (err) {
+    if (err instanceof DatasetFormatError) {
+      io.stderr(`nar-lens dataset tensors: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+  const buildSeconds = (performance.now() - started) / 1000;
+  reportFailures(result, io);
+  const { failures, attempted } = result;
+  if (attempted === 0 || failures.length > MAX_FAILURE_SHARE * attempted || result.groups[0].items.length === 0) {
+    io.stderr(`nar-lens dataset tensors: ${failures.length} of ${attempted} samples failed (more than ` +
+      `${MAX_FAILURE_SHARE * 100}% or none left); nothing written\n`);
+    return 1;
+  }
+
+  const base = args.out ?? join(DEFAULT_TENSOR_ROOT, `${ds.meta.name}-${mode}${all ? '' : `-${platformsTag(platforms)}`}`);
+  const folders = groupFolders(base, result.groups);
+  const written = result.groups.map(({ group, items }, i) => {
+    const labelled = Object.fromEntries(group.platforms.map((p) => [p, items.filter((it) => it.latencies[p] !== undefined).length]));
+    writeFolderAtomically(folders[i], (tmp) => {
+      writeTrainingTensors(tmp, items, { dataset: ds.meta.name, platforms: group.platforms });
+      // Provenance beside the contract's files (the reader ignores it): what was asked, what was skipped and why.
+      const build = {
+        dataset: ds.meta.name, datasetDir: ds.dir, mode, platforms: group.platforms,
+        labelBatch: group.batch ?? 'sample', graphs: items.length, labelled, attempted,
+        limit: args.limit ?? null, failures, builtAt: new Date().toISOString(),
+      };
+      writeFileSync(join(tmp, 'build.json'), JSON.stringify(build, null, 1) + '\n');
+    });
+    return { dir: folders[i], batch: group.batch ?? null, platforms: group.platforms, graphs: items.length, labelled };
+  });
+  const totalSeconds = (performance.now() - started) / 1000;
+  for (const w of written) {
+    io.stderr(`dataset tensors: wrote ${w.dir} (${w.graphs} graphs, batch ${w.batch ?? 'of each sample'}, ` +
+      `${w.platforms.length} platform${w.platforms.length === 1 ? '' : 's'})\n`);
+  }
+  io.stdout(JSON.stringify({
+    dataset: ds.meta.name, mode, attempted, failed: failures.length, failures: failures.slice(0, SHOWN_FAILURES),
+    folders: written, seconds: { tokenize: Number(buildSeconds.toFixed(2)), total: Number(totalSeconds.toFixed(2)) },
+  }) + '\n');
+  return 0;
+}
