@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { UsageError } from '../../src/cli/command';
 import { datasetCommand } from '../../src/cli/commands/dataset';
-import { groupFolders, platformsTag } from '../../src/cli/commands/datasetTensors';
+import { groupFolders, listTag } from '../../src/cli/commands/datasetTensors';
 import { analyzeFile } from '../../src/core/analyze';
 import { decodeNpy } from '../../src/core/tokenizer';
 import { staticVector } from '../../src/core/tokenizer/staticVector';
@@ -138,6 +138,7 @@ test('an unreadable sample above the 1% limit fails the command, names the sampl
   assert.equal(r.code, 1);
   assert.match(r.err, /1 of 4 samples could not be read or encoded/);
   assert.match(r.err, /bad-0: ModelReadError: /);
+  assert.match(r.err, /by family: mnist 1\n/);
   assert.match(r.err, /nothing written/);
   assert.equal(existsSync(out), false);
   assert.deepEqual(readdirSync(root), ['tiny']);
@@ -171,6 +172,18 @@ test('within the 1% limit a failing sample is skipped and reported, and a rerun 
   assert.deepEqual(readdirSync(root).sort(), ['out', 'tiny']);
 });
 
+test('--families keeps only those families (how reference mode skips the op types it cannot encode)', async () => {
+  const { root, name } = dataset([...GOOD, { id: 'bad-0', family: 'broken', bytes: BAD_RECORD }], LABELS);
+  const out = join(root, 'fam');
+  const r = await run(['--dataset', name, '--root', root, '--families', 'squeeze,resnet', '--platforms', 'cpu-b', '--out', out]);
+  assert.equal(r.code, 0, r.err);
+  assert.deepEqual(meta(out).ids, ['r-0', 's-0']);
+  assert.deepEqual(JSON.parse(readFileSync(join(out, 'build.json'), 'utf8')).families, ['squeeze', 'resnet']);
+  const unknown = await run(['--dataset', name, '--root', root, '--families', 'resnet,vgg', '--out', join(root, 'o')]);
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.err, /no family 'vgg' in dataset\.json \(has: resnet, mnist, squeeze, broken\)/);
+});
+
 test('bad requests: unknown mode or platform, a label at the wrong batch', async () => {
   const { root, name } = dataset(GOOD, LABELS);
   const usage = await run(['--dataset', name, '--root', root, '--mode', 'fast']);
@@ -188,10 +201,10 @@ test('bad requests: unknown mode or platform, a label at the wrong batch', async
 });
 
 test('folder names: short platform lists spelled out, long ones hashed; a -bsN folder per batch group', () => {
-  assert.equal(platformsTag(['gpu-a-bs1', 'cpu-b']), 'gpu-a-bs1+cpu-b');
+  assert.equal(listTag(['gpu-a-bs1', 'cpu-b']), 'gpu-a-bs1+cpu-b');
   const long = Array.from({ length: 12 }, (_, i) => `gpu-device-${i}-bs32`);
-  assert.match(platformsTag(long), /^12p-[0-9a-f]{8}$/);
-  assert.notEqual(platformsTag(long), platformsTag(long.slice().reverse()));
+  assert.match(listTag(long), /^12p-[0-9a-f]{8}$/);
+  assert.notEqual(listTag(long), listTag(long.slice().reverse()));
   const group = (batch: number | undefined) => ({ group: { batch, platforms: [] }, items: [] });
   assert.deepEqual(groupFolders('t/x', [group(1)]), ['t/x']);
   assert.deepEqual(groupFolders('t/x', [group(undefined), group(32)]), ['t/x-graphbatch', 't/x-bs32']);

@@ -16,6 +16,8 @@ export interface TensorsArgs {
   platforms?: string;
   out?: string;
   limit?: number;
+  /** Comma-separated families to keep (e.g. those reference mode can encode). */
+  families?: string;
 }
 
 /** More failures than this share of the attempted samples fail the command (nothing is written). */
@@ -25,11 +27,11 @@ const SHOWN_FAILURES = 5;
 const PROGRESS_EVERY_MS = 2000;
 export const DEFAULT_TENSOR_ROOT = join('training', '.cache', 'tensors');
 
-/** The folder-name tag of an explicit platform list: the ids when short, else their count and a hash. */
-export function platformsTag(platforms: string[]): string {
-  const joined = platforms.join('+');
+/** The folder-name tag of an explicit platform (or family) list: the names when short, else their count and a hash. */
+export function listTag(names: string[], letter = 'p'): string {
+  const joined = names.join('+');
   if (joined.length <= 60) return joined;
-  return `${platforms.length}p-${createHash('sha1').update(platforms.join(',')).digest('hex').slice(0, 8)}`;
+  return `${names.length}${letter}-${createHash('sha1').update(names.join(',')).digest('hex').slice(0, 8)}`;
 }
 
 /** Where each batch group goes: `base` when there is one group, else `base-bs<N>` per group. */
@@ -78,6 +80,9 @@ function reportFailures(result: BuildResult, io: CliIO): void {
   if (failures.length === 0) return;
   io.stderr(`dataset tensors: ${failures.length} of ${attempted} samples could not be read or encoded and are skipped ` +
     `(${((100 * failures.length) / attempted).toFixed(2)}%, limit ${MAX_FAILURE_SHARE * 100}%):\n`);
+  const byFamily = new Map<string, number>();
+  for (const f of failures) byFamily.set(f.family, (byFamily.get(f.family) ?? 0) + 1);
+  io.stderr(`  by family: ${[...byFamily].map(([family, n]) => `${family} ${n}`).join(', ')}\n`);
   for (const f of failures.slice(0, SHOWN_FAILURES)) io.stderr(`  ${f.id}: ${f.error}\n`);
   if (failures.length > SHOWN_FAILURES) io.stderr(`  … and ${failures.length - SHOWN_FAILURES} more\n`);
 }
@@ -99,10 +104,12 @@ export async function datasetTensors(args: TensorsArgs, io: CliIO): Promise<numb
   const all = args.platforms === undefined || args.platforms === 'all';
   const platforms = all ? ds.meta.platforms.map((p) => p.id) : args.platforms!.split(',').filter(Boolean);
   if (platforms.length === 0) throw new UsageError(`--platforms needs 'all' or platform ids, got '${args.platforms}'`);
+  const families = args.families?.split(',').filter(Boolean);
+  if (families?.length === 0) throw new UsageError(`--families needs family names, got '${args.families}'`);
   const started = performance.now();
   let result: BuildResult;
   try {
-    result = buildTensorItems(ds, { mode: mode as TokenizerMode, platforms, limit: args.limit, onProgress: progressReporter(io) });
+    result = buildTensorItems(ds, { mode: mode as TokenizerMode, platforms, families, limit: args.limit, onProgress: progressReporter(io) });
   } catch (err) {
     if (err instanceof DatasetFormatError) {
       io.stderr(`nar-lens dataset tensors: ${err.message}\n`);
@@ -119,7 +126,8 @@ export async function datasetTensors(args: TensorsArgs, io: CliIO): Promise<numb
     return 1;
   }
 
-  const base = args.out ?? join(DEFAULT_TENSOR_ROOT, `${ds.meta.name}-${mode}${all ? '' : `-${platformsTag(platforms)}`}`);
+  const tags = [ds.meta.name, mode, ...(all ? [] : [listTag(platforms)]), ...(families ? [`fam-${listTag(families, 'f')}`] : [])];
+  const base = args.out ?? join(DEFAULT_TENSOR_ROOT, tags.join('-'));
   const folders = groupFolders(base, result.groups);
   const written = result.groups.map(({ group, items }, i) => {
     const labelled = Object.fromEntries(group.platforms.map((p) => [p, items.filter((it) => it.latencies[p] !== undefined).length]));
@@ -129,7 +137,7 @@ export async function datasetTensors(args: TensorsArgs, io: CliIO): Promise<numb
       const build = {
         dataset: ds.meta.name, datasetDir: ds.dir, mode, platforms: group.platforms,
         labelBatch: group.batch ?? 'sample', graphs: items.length, labelled, attempted,
-        limit: args.limit ?? null, failures, builtAt: new Date().toISOString(),
+        families: families ?? 'all', limit: args.limit ?? null, failures, builtAt: new Date().toISOString(),
       };
       writeFileSync(join(tmp, 'build.json'), JSON.stringify(build, null, 1) + '\n');
     });

@@ -24,6 +24,7 @@ export interface BatchGroup {
 
 export interface SampleFailure {
   id: string;
+  family: string;
   error: string;
 }
 
@@ -44,7 +45,9 @@ export interface BuildOptions {
   mode: TokenizerMode;
   /** Requested platform ids in column order. */
   platforms: string[];
-  /** Only the first N samples (in samples.jsonl order). */
+  /** Only samples of these families (default: all). */
+  families?: string[];
+  /** Only the first N samples (in samples.jsonl order, after the family filter). */
   limit?: number;
   /** Called after every sample with (done, total, failures so far). */
   onProgress?: (done: number, total: number, failed: number) => void;
@@ -112,7 +115,11 @@ export function withStaticBatch(tokens: Tokens, batch: number): Tokens {
 export function buildTensorItems(ds: Dataset, options: BuildOptions): BuildResult {
   if (options.platforms.length === 0) throw new DatasetFormatError(`${ds.dir}: no platforms requested`);
   const groups = batchGroups(ds, options.platforms);
-  const samples = options.limit === undefined ? ds.samples : ds.samples.slice(0, options.limit);
+  const families = options.families;
+  const unknown = families?.filter((f) => !ds.meta.families.includes(f)) ?? [];
+  if (unknown.length) throw new DatasetFormatError(`${ds.dir}: no family ${unknown.map((f) => `'${f}'`).join(', ')} in dataset.json (has: ${ds.meta.families.join(', ')})`);
+  const chosen = families ? ds.samples.filter((s) => families.includes(s.family)) : ds.samples;
+  const samples = options.limit === undefined ? chosen : chosen.slice(0, options.limit);
   checkLabelBatches(ds, groups, new Map(ds.samples.map((s) => [s.id, s])));
   const labels = finalLabels(ds.labels);
   const out: TensorItems[] = groups.map((group) => ({ group, items: [] }));
@@ -123,7 +130,7 @@ export function buildTensorItems(ds: Dataset, options: BuildOptions): BuildResul
       tokens = tokenizeSample(ds, sample, options.mode);
     } catch (err) {
       // Any error here is this sample's (unreadable record, unsupported graph, reference-mode rejection).
-      failures.push({ id: sample.id, error: err instanceof Error ? `${err.constructor.name}: ${err.message}` : String(err) });
+      failures.push({ id: sample.id, family: sample.family, error: err instanceof Error ? `${err.constructor.name}: ${err.message}` : String(err) });
     }
     if (tokens) {
       for (const { group, items } of out) {
