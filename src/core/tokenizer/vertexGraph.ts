@@ -225,7 +225,6 @@ export function buildVertexGraph<A>(
 
   // Edges sorted by (from, to): `order` gives the sources in ascending order; each one's targets are sorted.
   const edges: [number, number][] = [];
-  const out: VertexGraph<A> = { names: [], opTypes: [], nodes: [], payloads: [], edges, cyclic };
   for (let i = 0; i < alive; i++) {
     const v = order[i];
     const from = start[v];
@@ -233,10 +232,38 @@ export function buildVertexGraph<A>(
     for (let k = from; k < to; k++) succ[k] = position[succ[k]];
     if (to - from > 1) sortRange(succ, from, to);
     for (let k = from; k < to; k++) edges.push([i, succ[k]]);
-    out.names.push(names[v]);
-    out.opTypes.push(opTypes[v]);
-    out.nodes.push(producers[v]);
-    out.payloads.push(payloads[v]);
   }
-  return out;
+  // The columns are put in topological order in place (deleted sources last, then cut off): new arrays for them
+  // would double what the tokenizer allocates for names and op types.
+  const permutation = new Int32Array(count);
+  permutation.set(order);
+  let tail = alive;
+  for (let v = 0; v < count; v++) if (deleted[v]) permutation[tail++] = v;
+  const placed = new Uint8Array(count);
+  permuteInPlace(names, permutation, placed);
+  permuteInPlace(opTypes, permutation, placed);
+  permuteInPlace(producers, permutation, placed);
+  permuteInPlace(payloads, permutation, placed);
+  names.length = opTypes.length = producers.length = payloads.length = alive;
+  return { names, opTypes, nodes: producers, payloads, edges, cyclic };
+}
+
+/** a[j] = (old a)[permutation[j]] for every j, following the permutation's cycles; `placed` is scratch. */
+function permuteInPlace<T>(a: T[], permutation: Int32Array, placed: Uint8Array): void {
+  placed.fill(0);
+  for (let i = 0; i < permutation.length; i++) {
+    if (placed[i]) continue;
+    const first = a[i];
+    let j = i;
+    for (;;) {
+      placed[j] = 1;
+      const k = permutation[j];
+      if (k === i) {
+        a[j] = first;
+        break;
+      }
+      a[j] = a[k];
+      j = k;
+    }
+  }
 }
