@@ -82,7 +82,8 @@ for (const method of ['set', 'delete', 'clear']) Object.defineProperty(NO_ATTRIB
 /**
  * Input and output names are gathered here, one pair of lists per level of node nesting (a node's attributes
  * may hold subgraphs whose nodes are read while it is), and copied out at their final length: a list that grows
- * by push reserves room for 17 entries, where a node has 1 to 3.
+ * by push reserves room for 17 entries, where a node has 1 to 3. The lists keep their length (emptying an array
+ * gives up its storage) and are filled from the front; what lies past a node's count is stale.
  */
 const inputLists: string[][] = [];
 const outputLists: string[][] = [];
@@ -102,16 +103,8 @@ export function readNode(ctx: ReadContext, index: number): Node {
       inputLists.push([]);
       outputLists.push([]);
     }
-    const inputs = inputLists[level];
-    const outputs = outputLists[level];
-    inputs.length = 0;
-    outputs.length = 0;
-    const node = readNodeFields(ctx, index, inputs, outputs);
+    const node = readNodeFields(ctx, index, inputLists[level], outputLists[level]);
     cur.leave(outer);
-    node.inputs = inputs.length === 0 ? [] : inputs.slice();
-    node.outputs = outputs.length === 0 ? [] : outputs.slice();
-    inputs.length = 0;
-    outputs.length = 0;
     return node;
   } finally {
     nodeLevel--;
@@ -120,8 +113,13 @@ export function readNode(ctx: ReadContext, index: number): Node {
 
 function readNodeFields(ctx: ReadContext, index: number, inputs: string[], outputs: string[]): Node {
   const cur = ctx.cur;
-  const node: Node = { index, name: '', opType: '', domain: '', inputs: [], outputs: [], attributes: NO_ATTRIBUTES };
+  let name = '';
+  let opType = '';
+  let domain = '';
+  let attributes = NO_ATTRIBUTES;
   let attributeIndex = 0;
+  let inputCount = 0;
+  let outputCount = 0;
   while (cur.pos < cur.limit) {
     const tag = cur.readTag();
     const field = tag >>> 3;
@@ -130,32 +128,32 @@ function readNodeFields(ctx: ReadContext, index: number, inputs: string[], outpu
       case 1:
         cur.expectWire(wire, WireType.LEN, 'input');
         cur.count();
-        inputs.push(cur.readString());
+        inputs[inputCount++] = cur.readString();
         break;
       case 2:
         cur.expectWire(wire, WireType.LEN, 'output');
         cur.count();
-        outputs.push(cur.readString());
+        outputs[outputCount++] = cur.readString();
         break;
       case 3:
         cur.expectWire(wire, WireType.LEN, 'name');
-        node.name = cur.readString();
+        name = cur.readString();
         break;
       case 4:
         cur.expectWire(wire, WireType.LEN, 'op_type');
-        node.opType = cur.readString();
+        opType = cur.readString();
         break;
       case 7:
         cur.expectWire(wire, WireType.LEN, 'domain');
-        node.domain = normalizeDomain(cur.readString());
+        domain = normalizeDomain(cur.readString());
         break;
       case 5: {
         cur.expectWire(wire, WireType.LEN, 'attribute');
         cur.push('attribute', attributeIndex++);
         const attribute = readAttribute(ctx);
         if (attribute) {
-          if (node.attributes === NO_ATTRIBUTES) node.attributes = new Map<string, Attribute>();
-          node.attributes.set(attribute[0], attribute[1]);
+          if (attributes === NO_ATTRIBUTES) attributes = new Map<string, Attribute>();
+          attributes.set(attribute[0], attribute[1]);
         }
         cur.pop();
         break;
@@ -164,7 +162,16 @@ function readNodeFields(ctx: ReadContext, index: number, inputs: string[], outpu
         cur.skip(wire); // doc_string, overload, metadata_props, device_configurations
     }
   }
-  return node;
+  // The node is made once its fields are known, so that no placeholder lists are allocated and dropped.
+  return {
+    index,
+    name,
+    opType,
+    domain,
+    inputs: inputCount > 0 ? inputs.slice(0, inputCount) : [],
+    outputs: outputCount > 0 ? outputs.slice(0, outputCount) : [],
+    attributes,
+  };
 }
 
 /** '' and 'ai.onnx' both name the default ONNX operator set. */

@@ -205,19 +205,27 @@ function parseByteCount(cur: WireCursor, name: string, key: string, text: string
 }
 
 /**
+ * Values are decoded into this one reused list and copied out at their final length: a list grown by push
+ * allocates three times (17, 41, 77 slots) on its way to 64 values, the size of every bias and norm weight.
+ * Filled with a double so that its elements are stored unboxed; integers read back unchanged.
+ */
+const decoded: number[] = new Array<number>(Math.max(MAX_INT_VALUES, MAX_FLOAT_VALUES)).fill(0.5);
+let decodedCount = 0;
+
+/**
  * Second pass over a tensor message that decodes its values, or returns undefined when the payload does not
  * hold exactly `count` elements of a decodable type. Bounded: stops as soon as more than `count` values appear.
  */
 function decodeValues(cur: WireCursor, start: number, end: number, elemType: number, count: number): number[] | undefined {
   const elementBytes = rawElementBytes(elemType);
-  if (elementBytes === 0) return undefined;
+  if (elementBytes === 0 || count > decoded.length) return undefined;
   const typedField = typedFieldFor(elemType);
   const savedPos = cur.pos;
   const savedLimit = cur.limit;
   cur.preload(start, end);
   cur.pos = start;
   cur.limit = end;
-  const values: number[] = [];
+  decodedCount = 0;
   try {
     while (cur.pos < cur.limit) {
       const tag = cur.readTag();
@@ -225,10 +233,10 @@ function decodeValues(cur: WireCursor, start: number, end: number, elemType: num
       const wire = tag & 7;
       if (field === RAW_DATA) {
         const length = cur.readLength();
-        if (length !== count * elementBytes || values.length > 0) return undefined;
-        decodeRaw(cur.readBytesView(length), elemType, values);
+        if (length !== count * elementBytes || decodedCount > 0) return undefined;
+        decodeRaw(cur.readBytesView(length), elemType);
       } else if (field === typedField) {
-        if (!decodeTyped(cur, wire, elemType, count, values)) return undefined;
+        if (!decodeTyped(cur, wire, elemType, count)) return undefined;
       } else {
         cur.skip(wire);
       }
@@ -237,42 +245,45 @@ function decodeValues(cur: WireCursor, start: number, end: number, elemType: num
     cur.pos = savedPos;
     cur.limit = savedLimit;
   }
-  if (values.length !== count) return undefined;
+  if (decodedCount !== count) return undefined;
   cur.count(count);
-  return values;
+  return decoded.slice(0, count);
 }
 
-function decodeRaw(bytes: Uint8Array, elemType: number, out: number[]): void {
+function decodeRaw(bytes: Uint8Array, elemType: number): void {
+  const out = decoded;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const n = bytes.byteLength / rawElementBytes(elemType);
   for (let i = 0; i < n; i++) {
     switch (elemType) {
-      case ElemType.FLOAT: out.push(view.getFloat32(i * 4, true)); break;
-      case ElemType.DOUBLE: out.push(view.getFloat64(i * 8, true)); break;
-      case ElemType.FLOAT16: out.push(float16ToNumber(view.getUint16(i * 2, true))); break;
-      case ElemType.BFLOAT16: out.push(bfloat16ToNumber(view.getUint16(i * 2, true))); break;
-      case ElemType.UINT8: case ElemType.BOOL: out.push(view.getUint8(i)); break;
-      case ElemType.INT8: out.push(view.getInt8(i)); break;
-      case ElemType.UINT16: out.push(view.getUint16(i * 2, true)); break;
-      case ElemType.INT16: out.push(view.getInt16(i * 2, true)); break;
-      case ElemType.INT32: out.push(view.getInt32(i * 4, true)); break;
-      case ElemType.UINT32: out.push(view.getUint32(i * 4, true)); break;
-      case ElemType.INT64: out.push(Number(view.getBigInt64(i * 8, true))); break;
-      case ElemType.UINT64: out.push(Number(view.getBigUint64(i * 8, true))); break;
+      case ElemType.FLOAT: out[i] = view.getFloat32(i * 4, true); break;
+      case ElemType.DOUBLE: out[i] = view.getFloat64(i * 8, true); break;
+      case ElemType.FLOAT16: out[i] = float16ToNumber(view.getUint16(i * 2, true)); break;
+      case ElemType.BFLOAT16: out[i] = bfloat16ToNumber(view.getUint16(i * 2, true)); break;
+      case ElemType.UINT8: case ElemType.BOOL: out[i] = view.getUint8(i); break;
+      case ElemType.INT8: out[i] = view.getInt8(i); break;
+      case ElemType.UINT16: out[i] = view.getUint16(i * 2, true); break;
+      case ElemType.INT16: out[i] = view.getInt16(i * 2, true); break;
+      case ElemType.INT32: out[i] = view.getInt32(i * 4, true); break;
+      case ElemType.UINT32: out[i] = view.getUint32(i * 4, true); break;
+      case ElemType.INT64: out[i] = Number(view.getBigInt64(i * 8, true)); break;
+      case ElemType.UINT64: out[i] = Number(view.getBigUint64(i * 8, true)); break;
+      default: return; // not a decodable type: nothing counted, so the count check rejects it
     }
   }
+  decodedCount = n;
 }
 
 /** Decodes one occurrence of a typed data field (packed or single); false once more than `count` values. */
-function decodeTyped(cur: WireCursor, wire: number, elemType: number, count: number, out: number[]): boolean {
+function decodeTyped(cur: WireCursor, wire: number, elemType: number, count: number): boolean {
   const packed = wire === WireType.LEN;
   const end = packed ? cur.readLength() + cur.pos : cur.pos;
   const outer = cur.limit;
   if (packed) cur.limit = end;
   try {
     do {
-      if (out.length >= count) return false;
-      out.push(readTypedElement(cur, wire, elemType));
+      if (decodedCount >= count) return false;
+      decoded[decodedCount++] = readTypedElement(cur, wire, elemType);
     } while (packed && cur.pos < end);
   } finally {
     cur.limit = outer;

@@ -95,6 +95,7 @@ export class WireCursor {
     this.pos = this.limit = this.bufStart = this.bufEnd = 0;
     this.pathNames.length = 0;
     this.pathIndexes.length = 0;
+    recentStrings.fill(undefined); // a read keeps no strings of the model alive after it
     retired = this;
   }
 
@@ -307,7 +308,35 @@ export class WireCursor {
     this.ensure(length);
     const from = this.pos - this.bufStart;
     this.pos += length;
-    return this.text.toString('utf8', from, from + length);
+    return length <= SHORT_STRING_BYTES ? this.shortString(from, length) : this.text.toString('utf8', from, from + length);
+  }
+
+  /**
+   * A short string, taken from `recentStrings` when the same ASCII bytes were decoded lately: a tensor name is
+   * written once per producer and once per consumer, op types and attribute names repeat on every node, and
+   * decoding each occurrence anew would allocate thousands of equal strings per model.
+   */
+  private shortString(from: number, length: number): string {
+    const buf = this.buf;
+    let hash = 0x811c9dc5; // FNV-1a
+    for (let i = from; i < from + length; i++) hash = Math.imul(hash ^ buf[i], 0x01000193);
+    const slot = hash & (RECENT_STRINGS - 1);
+    const cached = recentStrings[slot];
+    if (cached !== undefined && cached.length === length) {
+      let same = true;
+      for (let i = 0; i < length; i++) {
+        const byte = buf[from + i];
+        // Only ASCII bytes compare one to one with UTF-16 code units.
+        if (byte >= 0x80 || cached.charCodeAt(i) !== byte) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return cached;
+    }
+    const decoded = this.text.toString('utf8', from, from + length);
+    recentStrings[slot] = decoded;
+    return decoded;
   }
 
   // ---- repeated scalars (packed or one per tag) ----
@@ -345,6 +374,12 @@ export class WireCursor {
     for (let i = 0; i < length; i += 4) out.push(this.readFloat32());
   }
 }
+
+/** Strings up to this many bytes go through `recentStrings` (names, op types, attribute names). */
+const SHORT_STRING_BYTES = 64;
+/** Slots of the recent-strings table (a power of two; a colliding string replaces the one in its slot). */
+const RECENT_STRINGS = 4096;
+const recentStrings: (string | undefined)[] = new Array<string | undefined>(RECENT_STRINGS).fill(undefined);
 
 const NO_SOURCE = new MemoryByteSource(new Uint8Array(0));
 const EMPTY_TEXT = Buffer.alloc(0);
