@@ -33,6 +33,13 @@ export function inferShapes(model: Model, options: InferOptions = {}): ShapedMod
   if (options.batch !== undefined && !(Number.isInteger(options.batch) && options.batch > 0)) {
     throw new RangeError(`batch must be a positive integer, got ${options.batch}`);
   }
+  // Almost every file lists its nodes in topological order: run in file order, and only where that meets a node
+  // it cannot run yet (see definedInFileOrder) start again in the order topologicalOrder gives.
+  return run(model, options, true) ?? run(model, options, false)!;
+}
+
+/** One inference; in file order, undefined as soon as a node is found out of order (nothing is kept). */
+function run(model: Model, options: InferOptions, fileOrder: boolean): ShapedModel | undefined {
   const graph = model.graph;
   const values = new Map<string, InferredValue>();
   const diagnostics: ShapeDiagnostic[] = [];
@@ -52,9 +59,10 @@ export function inferShapes(model: Model, options: InferOptions = {}): ShapedMod
   const ctx = new NodeContext(values, diagnostics, graph.initializers, partial);
   let computedShapeInputs: number;
   try {
-    const order = topologicalOrder(graph, diagnostics);
+    const order = fileOrder ? graph.nodes : topologicalOrder(graph, diagnostics);
     for (let i = 0; i < order.length; i++) {
       const node = order[i];
+      if (fileOrder && !definedInFileOrder(node, values)) return undefined;
       inferNode(ctx.at(node, opsets.get(node.domain) ?? 1), values, unknownOps, diagnostics);
       if (node.opType === 'Constant' && node.domain === '' && node.outputs.length > 0) ctx.addConstant(node.outputs[0]);
     }
@@ -119,6 +127,22 @@ function seedInputAsOnnx(input: ValueInfo, options: InferOptions): InferredValue
     return UNKNOWN_DIM;
   });
   return { elemType: input.elemType, shape };
+}
+
+/**
+ * In a file-order run, whether `node` can run now: every input already has a value and no output has one yet.
+ * When this holds for every node, topologicalOrder would return the file order too: it does so unless some input
+ * is produced by the consuming node or a later one, and such an input either has no value yet when its consumer
+ * runs, or already has one (a graph input, an initializer, an earlier producer) when the later producer runs.
+ * When it fails, the run starts again in topologicalOrder's order, which also reports inputs that are never
+ * defined (here they only stop the file-order run).
+ */
+function definedInFileOrder(node: Node, values: Map<string, InferredValue>): boolean {
+  const inputs = node.inputs;
+  for (let i = 0; i < inputs.length; i++) if (inputs[i] !== '' && !values.has(inputs[i])) return false;
+  const outputs = node.outputs;
+  for (let i = 0; i < outputs.length; i++) if (outputs[i] !== '' && values.has(outputs[i])) return false;
+  return true;
 }
 
 /** File order when it is already topological (the ONNX rule); Kahn's algorithm otherwise. */
