@@ -60,8 +60,8 @@ function tokenizeReference(shaped: ShapedModel, batch: number, given?: CostRepor
 
   const { names, opTypes } = graph;
   const count = names.length;
-  const outputShapes: number[][] = [];
-  const slots: (number | undefined)[] = [];
+  const outputShapes: number[][] = new Array(count);
+  const slots: (number | undefined)[] = new Array(count);
   const features = rowViews(count, FEATURE_DIM);
   const nnlpFeatures = rowViews(count, NNLP_REFERENCE_DIM);
   for (let i = 0; i < count; i++) {
@@ -71,8 +71,8 @@ function tokenizeReference(shaped: ShapedModel, batch: number, given?: CostRepor
     if (!shape) throw referenceRejects(`no shape for tensor '${name}'`);
     const slot = referenceSlot(opType);
     const attrs = graph.payloads[i] ?? [];
-    outputShapes.push(shape);
-    slots.push(slot);
+    outputShapes[i] = shape;
+    slots[i] = slot;
     referenceRow(slot, attrs, shape, features[i]);
     referenceNnlpRow(opType, slot, attrs, shape, nnlpFeatures[i]);
   }
@@ -106,8 +106,8 @@ function tokenizeExtended(shaped: ShapedModel, batch: number, given?: CostReport
   // `names` is handed on as it is; `opTypes` is rewritten in place to the op types Tokens reports.
   const { names, opTypes } = graph;
   const count = names.length;
-  const outputShapes: number[][] = [];
-  const slots: (number | undefined)[] = [];
+  const outputShapes: number[][] = new Array(count);
+  const slots: (number | undefined)[] = new Array(count);
   const features = rowViews(count, FEATURE_DIM);
   const nnlpFeatures = rowViews(count, NNLP_EXTENDED_DIM);
   const noAttrs: ExtendedAttrs = new Array(EXTENDED_ATTRIBUTE_SLOTS).fill(undefined);
@@ -122,8 +122,8 @@ function tokenizeExtended(shaped: ShapedModel, batch: number, given?: CostReport
     if (!shape) unknownShapes++;
     if (node && domain !== '' && domain !== 'ai.onnx') opTypes[i] = `${domain}.${vertexOp}`;
     // An unknown shape is reported as [] here; `unknownShapes` and the all-zero shape block say it is unknown.
-    outputShapes.push(shape ?? []);
-    slots.push(slot);
+    outputShapes[i] = shape ?? [];
+    slots[i] = slot;
     extendedRow(slot, attrs, shape, features[i]);
     extendedNnlpRow(vertexOp, slot, attrs, shape, nnlpFeatures[i]);
   }

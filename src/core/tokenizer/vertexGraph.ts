@@ -97,11 +97,10 @@ export function buildVertexGraph<A>(
   const opTypes: string[] = [];
   const producers: (Node | undefined)[] = [];
   const payloads: (A | undefined)[] = [];
-  // Edges as (source tensor name, target vertex), in the order the reference adds them. Sources are resolved only
-  // after every node's outputs are numbered, so that a source a later node produces keeps that node's position.
-  const edgeFrom: string[] = [];
-  const edgeTo: number[] = [];
-
+  // First pass: number every selected output in node order and keep each node's slot lists.
+  const inputSlotsOf: number[][] = new Array(nodes.length);
+  const outputSlotsOf: number[][] = new Array(nodes.length);
+  let edgeCount = 0;
   for (let n = 0; n < nodes.length; n++) {
     const node = nodes[n];
     const parsed = parse(node, known);
@@ -110,8 +109,10 @@ export function buildVertexGraph<A>(
       const dims = constantDims(node);
       if (dims) known.set(node.outputs[0], dims);
     }
-    const inputSlots = parsed.inputSlots;
     const outputSlots = parsed.outputSlots;
+    inputSlotsOf[n] = parsed.inputSlots;
+    outputSlotsOf[n] = outputSlots;
+    edgeCount += parsed.inputSlots.length * outputSlots.length;
     for (let m = 0; m < outputSlots.length; m++) {
       const name = node.outputs[outputSlots[m]];
       const existing = index.get(name);
@@ -128,38 +129,43 @@ export function buildVertexGraph<A>(
         payloads.push(parsed.payload);
       }
     }
+  }
+  // Second pass: the edges (input tensor → output tensor) in the order the reference adds them. Their sources are
+  // resolved only now that every node's outputs are numbered, so that a source a later node produces keeps that
+  // node's position; a source no node produces is numbered here, in edge order.
+  const edgeSource = new Int32Array(edgeCount);
+  const edgeTarget = new Int32Array(edgeCount);
+  let e = 0;
+  for (let n = 0; n < nodes.length; n++) {
+    const node = nodes[n];
+    const inputSlots = inputSlotsOf[n];
+    const outputSlots = outputSlotsOf[n];
     for (let k = 0; k < inputSlots.length; k++) {
       const from = node.inputs[inputSlots[k]];
+      let source = index.get(from);
+      if (source === undefined) {
+        source = names.length;
+        index.set(from, source);
+        names.push(from);
+        opTypes.push('');
+        producers.push(undefined);
+        payloads.push(undefined);
+      }
       for (let m = 0; m < outputSlots.length; m++) {
-        edgeFrom.push(from);
-        edgeTo.push(index.get(node.outputs[outputSlots[m]])!);
+        edgeSource[e] = source;
+        edgeTarget[e++] = index.get(node.outputs[outputSlots[m]])!;
       }
     }
-  }
-  const edgeCount = edgeFrom.length;
-  const edgeSource = new Int32Array(edgeCount);
-  for (let e = 0; e < edgeCount; e++) {
-    const from = edgeFrom[e];
-    let source = index.get(from);
-    if (source === undefined) {
-      source = names.length;
-      index.set(from, source);
-      names.push(from);
-      opTypes.push('');
-      producers.push(undefined);
-      payloads.push(undefined);
-    }
-    edgeSource[e] = source;
   }
 
   // Successors in first-edge order without repeats, as CSR: succ[start[v], end[v]).
   const count = names.length;
   const start = new Int32Array(count + 1);
-  for (let e = 0; e < edgeCount; e++) start[edgeSource[e] + 1]++;
+  for (let k = 0; k < edgeCount; k++) start[edgeSource[k] + 1]++;
   for (let v = 0; v < count; v++) start[v + 1] += start[v];
   const succ = new Int32Array(edgeCount);
   const end = start.slice(0, count);
-  for (let e = 0; e < edgeCount; e++) succ[end[edgeSource[e]]++] = edgeTo[e];
+  for (let k = 0; k < edgeCount; k++) succ[end[edgeSource[k]]++] = edgeTarget[k];
   const seenFrom = new Int32Array(count).fill(-1); // seenFrom[t] = the last source that listed t
   const inDegree = new Int32Array(count);
   for (let v = 0; v < count; v++) {
