@@ -225,6 +225,9 @@ export const FIXED_OPS: Record<string, (v: OpView) => OpCost> = {
   DynamicQuantizeLinear: perInput(5),
 };
 
+/** The cost of every data-movement op: one shared, frozen object (callers only read it). */
+const NO_COST: OpCost = Object.freeze({ flops: 0, macs: 0 });
+
 /** FLOPs and MACs of one node, or undefined when the op has no formula (the node is then incomplete). */
 export function fixedOpCost(v: OpView): OpCost | undefined {
   const op = v.node.opType;
@@ -234,6 +237,6 @@ export function fixedOpCost(v: OpView): OpCost | undefined {
   if (unary !== undefined) return { flops: outN(v) * unary, macs: 0 };
   const binary = BINARY_COST[op];
   if (binary !== undefined) return { flops: outN(v) * binary, macs: 0 };
-  if (ZERO_FLOP_OPS.has(op)) return { flops: 0, macs: 0 };
+  if (ZERO_FLOP_OPS.has(op)) return NO_COST;
   return undefined;
 }
