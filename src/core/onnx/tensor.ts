@@ -24,6 +24,12 @@ const PAYLOAD_WIRES: Record<number, [string, number, number]> = {
   11: ['uint64_data', WireType.VARINT, WireType.LEN],
 };
 
+/**
+ * Dims are gathered here and copied out at their final length (a list grown by push reserves 17 slots; tensors
+ * have 0 to 4 dims). readTensor reads no other tensor before its dims are copied out.
+ */
+const dimsScratch: number[] = [];
+
 /** Reads a length-prefixed TensorProto at the cursor. */
 export function readTensor(ctx: ReadContext): ConstTensor {
   const cur = ctx.cur;
@@ -33,7 +39,7 @@ export function readTensor(ctx: ReadContext): ConstTensor {
   let name = '';
   let elemType = 0;
   let dataLocation = 0;
-  const dims: number[] = [];
+  let dimCount = 0;
   const externalEntries: [string, string][] = [];
   let payloadStart = -1;
   let payloadEnd = -1;
@@ -44,7 +50,7 @@ export function readTensor(ctx: ReadContext): ConstTensor {
     const wire = tag & 7;
     switch (field) {
       case 1:
-        cur.readInt64s(wire, 'dims', dims);
+        dimCount = cur.readInt64sAt(wire, 'dims', dimsScratch, dimCount);
         break;
       case 2:
         cur.expectWire(wire, WireType.VARINT, 'data_type');
@@ -91,6 +97,7 @@ export function readTensor(ctx: ReadContext): ConstTensor {
     }
   }
 
+  const dims = dimCount === 0 ? [] : dimsScratch.slice(0, dimCount);
   let elementCount = 1;
   for (let i = 0; i < dims.length; i++) {
     if (dims[i] < 0) throw cur.fail(`tensor '${name}' has a negative dimension (${dims.join('x')})`, messageStart);

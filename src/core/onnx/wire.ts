@@ -343,11 +343,19 @@ export class WireCursor {
 
   /** Appends int64 values of a repeated field, packed (LEN) or not (VARINT). */
   readInt64s(wire: number, name: string, out: number[]): void {
+    this.readInt64sAt(wire, name, out, out.length);
+  }
+
+  /**
+   * Writes int64 values of a repeated field into `out` from index `at` on; returns the index after the last one.
+   * (A caller that reuses `out` keeps its storage, which emptying it with `length = 0` would give up.)
+   */
+  readInt64sAt(wire: number, name: string, out: number[], at: number): number {
     this.expectWire(wire, WireType.VARINT, name, WireType.LEN);
     if (wire === WireType.VARINT) {
       this.count();
-      out.push(this.readInt64());
-      return;
+      out[at++] = this.readInt64();
+      return at;
     }
     const length = this.readLength();
     const end = this.pos + length;
@@ -355,9 +363,10 @@ export class WireCursor {
     this.limit = end;
     while (this.pos < end) {
       this.count();
-      out.push(this.readInt64());
+      out[at++] = this.readInt64();
     }
     this.limit = outer;
+    return at;
   }
 
   /** Appends float32 values of a repeated field, packed (LEN) or not (I32). */
