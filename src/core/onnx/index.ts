@@ -38,9 +38,7 @@ export function readModelFile(path: string, options?: ReadOptions): Model {
   }
   try {
     const external = opts.checkExternalData ? new ExternalDataChecker(dirname(absolute)) : null;
-    const model = decodeModel(source, path, opts, external);
-    model.path = absolute;
-    return model;
+    return decodeModel(source, path, opts, external, absolute);
   } finally {
     source.close();
   }
@@ -57,7 +55,13 @@ export function readModelBytes(bytes: Uint8Array, options?: ReadBytesOptions): M
   return decodeModel(new MemoryByteSource(bytes), name, opts, external);
 }
 
-function decodeModel(source: ByteSource, fileName: string, opts: ResolvedReadOptions, external: ExternalDataChecker | null): Model {
+function decodeModel(
+  source: ByteSource,
+  fileName: string,
+  opts: ResolvedReadOptions,
+  external: ExternalDataChecker | null,
+  absolutePath?: string,
+): Model {
   if (source.size === 0) throw new ModelReadError(fileName, 0, '', 'empty file, not an ONNX model');
   const headLength = Math.min(source.size, 256);
   source.fetch(0, headLength);
@@ -87,18 +91,22 @@ function decodeModel(source: ByteSource, fileName: string, opts: ResolvedReadOpt
   if (!proto.graph) {
     throw new ModelReadError(fileName, 0, '', `not an ONNX model${lookalike(head)}: it has no graph (ModelProto field 7)`);
   }
-  const model: Model = {
-    format: hasNoWeights(proto.graph.initializers) ? 'onnx-no-weight' : 'onnx',
-    irVersion: proto.irVersion,
-    producerName: proto.producerName,
-    producerVersion: proto.producerVersion,
-    opsets: proto.opsets,
-    graph: proto.graph,
-    functions: proto.functions,
-    metadata: proto.metadata,
-    fileSize: source.size,
-    bytesRead: source.bytesRead,
-  };
+  const format = hasNoWeights(proto.graph.initializers) ? 'onnx-no-weight' : 'onnx';
+  // `path` is in the literal rather than added afterwards: a property added later gives models a hidden class
+  // that a full GC frees once no model is alive, deoptimising every stage that read models (see the end of
+  // inferShapes in src/core/graph/shapes/infer.ts).
+  const model: Model =
+    absolutePath === undefined
+      ? {
+          format, irVersion: proto.irVersion, producerName: proto.producerName, producerVersion: proto.producerVersion,
+          opsets: proto.opsets, graph: proto.graph, functions: proto.functions, metadata: proto.metadata,
+          fileSize: source.size, bytesRead: source.bytesRead,
+        }
+      : {
+          format, irVersion: proto.irVersion, producerName: proto.producerName, producerVersion: proto.producerVersion,
+          opsets: proto.opsets, graph: proto.graph, functions: proto.functions, metadata: proto.metadata,
+          fileSize: source.size, bytesRead: source.bytesRead, path: absolutePath,
+        };
   if (ctx.warnings.length > 0) model.readWarnings = ctx.warnings;
   return model;
 }

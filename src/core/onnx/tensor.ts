@@ -113,17 +113,17 @@ export function readTensor(ctx: ReadContext): ConstTensor {
     storage = { kind: 'none' };
   }
 
-  const tensor: ConstTensor = { name, elemType, dims, storage };
   const valueLimit = isIntegerType(elemType) ? MAX_INT_VALUES : MAX_FLOAT_VALUES;
+  let values: number[] | undefined;
   if (storage.kind === 'inline' && elementCount <= valueLimit) {
-    const values = decodeValues(cur, messageStart, messageEnd, elemType, elementCount);
-    if (values) tensor.values = values;
-    else if (rawElementBytes(elemType) > 0) {
+    values = decodeValues(cur, messageStart, messageEnd, elemType, elementCount);
+    if (!values && rawElementBytes(elemType) > 0) {
       warn(ctx, `tensor '${name}': payload does not hold ${elementCount} values of type ${elemType}; values not decoded`);
     }
   }
   cur.leave(outer);
-  return tensor;
+  // Two literals rather than `values` added afterwards, for the reason given where decodeModel builds the model.
+  return values ? { name, elemType, dims, storage, values } : { name, elemType, dims, storage };
 }
 
 /** Reads a length-prefixed SparseTensorProto: dims and the values tensor's type and storage. */

@@ -70,16 +70,26 @@ function run(model: Model, options: InferOptions, fileOrder: boolean): ShapedMod
   } finally {
     ctx.retire();
   }
-  const shaped: ShapedModel = { model, values, unknownOps, diagnostics, computedShapeInputs };
-  if (options.batch !== undefined) shaped.batch = options.batch;
-  if (partial) shaped.dataPropagation = false;
-  return shaped;
+  // One literal per combination of optional fields rather than fields added afterwards. An object that gains a
+  // property gets a hidden class that lives only while some such object does: the full GC between two analyses
+  // frees it, and every optimised function that had seen it (shape rules, costs, tokenizer) is deoptimised and
+  // compiled again in the next analysis. A literal's hidden class is kept by the literal itself.
+  const batch = options.batch;
+  if (batch === undefined) {
+    return partial
+      ? { model, values, unknownOps, diagnostics, computedShapeInputs, dataPropagation: false }
+      : { model, values, unknownOps, diagnostics, computedShapeInputs };
+  }
+  return partial
+    ? { model, values, unknownOps, diagnostics, computedShapeInputs, batch, dataPropagation: false }
+    : { model, values, unknownOps, diagnostics, computedShapeInputs, batch };
 }
 
 function constValue(elemType: number, dims: number[], vals?: number[]): InferredValue {
-  const v: InferredValue = { elemType, shape: dims.slice() };
-  if (vals !== undefined && vals.length <= MAX_TRACKED_VALUES) v.values = vals;
-  return v;
+  // Two literals, not `values` added afterwards (see the end of run()).
+  return vals !== undefined && vals.length <= MAX_TRACKED_VALUES
+    ? { elemType, shape: dims.slice(), values: vals }
+    : { elemType, shape: dims.slice() };
 }
 
 function seedInput(input: ValueInfo, options: InferOptions, diagnostics: ShapeDiagnostic[]): InferredValue {
