@@ -34,19 +34,62 @@ interface AttributeFields {
   typeProtos: number;
 }
 
-/** Reads a length-prefixed AttributeProto; returns undefined for an attribute that carries nothing at all. */
-export function readAttribute(ctx: ReadContext): [string, Attribute] | undefined {
-  const cur = ctx.cur;
-  const outer = cur.enterLength();
-  const start = cur.pos;
-  cur.count();
-  // Every field is in the literal, so that all these objects share one hidden class: fields added later would
-  // give each combination its own class, which dies in every full GC and takes the optimised decoder with it.
-  const a: AttributeFields = {
+/**
+ * The fields of the attribute being read, one record per level of nesting (an attribute may hold a graph whose
+ * nodes have attributes), reused from one attribute to the next instead of a new 17-field object each.
+ */
+const fieldRecords: AttributeFields[] = [];
+let attributeLevel = 0;
+
+/** The name of the attribute readAttribute last returned (read it before reading the next attribute). */
+export let lastAttributeName = '';
+
+/**
+ * Reads a length-prefixed AttributeProto; returns undefined for an attribute that carries nothing at all. Its
+ * name is left in `lastAttributeName` (a [name, attribute] pair per attribute would be one more allocation).
+ */
+export function readAttribute(ctx: ReadContext): Attribute | undefined {
+  const level = attributeLevel++;
+  if (level === fieldRecords.length) fieldRecords.push(emptyFields());
+  const a = fieldRecords[level];
+  try {
+    const attribute = readAttributeFields(ctx, a);
+    lastAttributeName = a.name;
+    return attribute;
+  } finally {
+    clearFields(a); // clean for the next attribute, also after an error; holds nothing of the model
+    attributeLevel--;
+  }
+}
+
+// Every field is in the literal, so that all these records share one hidden class.
+function emptyFields(): AttributeFields {
+  return {
     name: '', refName: '', type: 0, f: undefined, i: undefined, s: undefined, t: undefined, g: undefined,
     sparse: undefined, tp: false, floats: undefined, ints: undefined, strings: undefined, tensors: undefined,
     graphs: undefined, sparseTensors: undefined, typeProtos: 0,
   };
+}
+
+function clearFields(a: AttributeFields): void {
+  a.name = a.refName = '';
+  a.type = a.typeProtos = 0;
+  a.f = a.i = undefined;
+  a.s = undefined;
+  a.t = a.sparse = undefined;
+  a.g = undefined;
+  a.tp = false;
+  a.floats = a.ints = undefined;
+  a.strings = undefined;
+  a.tensors = a.sparseTensors = undefined;
+  a.graphs = undefined;
+}
+
+function readAttributeFields(ctx: ReadContext, a: AttributeFields): Attribute | undefined {
+  const cur = ctx.cur;
+  const outer = cur.enterLength();
+  const start = cur.pos;
+  cur.count();
   while (cur.pos < cur.limit) {
     const tag = cur.readTag();
     const field = tag >>> 3;
@@ -112,7 +155,7 @@ export function readAttribute(ctx: ReadContext): [string, Attribute] | undefined
   }
   cur.leave(outer);
 
-  if (a.refName) return [a.name, { kind: 'ref', refName: a.refName }];
+  if (a.refName) return { kind: 'ref', refName: a.refName };
   const type = a.type === AttrType.UNDEFINED ? inferType(a) : a.type;
   const attribute = buildAttribute(a, type);
   if (!attribute) {
@@ -122,7 +165,7 @@ export function readAttribute(ctx: ReadContext): [string, Attribute] | undefined
     }
     throw cur.fail(`attribute '${a.name}' declares type ${a.type} but carries no value of that type`, start);
   }
-  return [a.name, attribute];
+  return attribute;
 }
 
 /** Type of an attribute that does not declare one: the first populated field (old IR versions). */

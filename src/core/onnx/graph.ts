@@ -2,7 +2,7 @@
 // attributes; the cursor's depth limit bounds that recursion.
 
 import type { Attribute, ConstTensor, Graph, Node } from '../graph/types';
-import { readAttribute } from './attribute';
+import { lastAttributeName, readAttribute } from './attribute';
 import type { ReadContext } from './context';
 import { readSparseTensor, readTensor } from './tensor';
 import { readValueInfo } from './valueInfo';
@@ -153,7 +153,7 @@ function readNodeFields(ctx: ReadContext, index: number, inputs: string[], outpu
         const attribute = readAttribute(ctx);
         if (attribute) {
           if (attributes === NO_ATTRIBUTES) attributes = new Map<string, Attribute>();
-          attributes.set(attribute[0], attribute[1]);
+          attributes.set(lastAttributeName, attribute);
         }
         cur.pop();
         break;
