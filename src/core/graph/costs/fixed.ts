@@ -78,12 +78,15 @@ export function retiredViewIsEmpty(): boolean | undefined {
 
 export function fixedCosts(shaped: ShapedModel): CostReport {
   const graph = shaped.model.graph;
-  const constants = new Set<string>(graph.initializers.keys());
+  // Constants are the initializers and the Constant nodes' outputs (looked up in both rather than copied into one
+  // set: a large model has thousands of initializers).
+  const constantOutputs = new Set<string>();
   const graphNodes = graph.nodes;
   for (let i = 0; i < graphNodes.length; i++) {
     const node = graphNodes[i];
-    if (node.opType === 'Constant' && node.domain === '' && node.outputs[0]) constants.add(node.outputs[0]);
+    if (node.opType === 'Constant' && node.domain === '' && node.outputs[0]) constantOutputs.add(node.outputs[0]);
   }
+  const constants: Constants = { initializers: graph.initializers, constantOutputs };
   const counted = new Set<string>();
   const nodes: NodeCost[] = [];
   const total = { flops: 0, macs: 0, params: 0, memory: 0 };
@@ -99,12 +102,17 @@ export function fixedCosts(shaped: ShapedModel): CostReport {
   return { mode: 'fixed', nodes, total, incomplete };
 }
 
+interface Constants {
+  initializers: ReadonlyMap<string, unknown>;
+  constantOutputs: ReadonlySet<string>;
+}
+
 /** Costs one node into `nodes` and `total`; returns 1 when the node is incomplete. */
 function costNode(
   node: Node,
   shaped: ShapedModel,
   view: View,
-  constants: Set<string>,
+  constants: Constants,
   counted: Set<string>,
   nodes: NodeCost[],
   total: { flops: number; macs: number; params: number; memory: number },
@@ -118,7 +126,7 @@ function costNode(
     const bytes = tensorBytes(v);
     if (bytes === undefined) cost.complete = false;
     else cost.memory += bytes;
-    if (constants.has(name) && !counted.has(name) && v?.shape && node.opType !== 'Constant' && isParameterType(v.elemType, node.opType)) {
+    if ((constants.initializers.has(name) || constants.constantOutputs.has(name)) && !counted.has(name) && v?.shape && node.opType !== 'Constant' && isParameterType(v.elemType, node.opType)) {
       counted.add(name);
       cost.params += elements(v.shape);
     }
