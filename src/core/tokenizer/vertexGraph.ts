@@ -6,10 +6,7 @@ import type { Graph, Node } from '../graph/types';
 import { TokenizeError } from './errors';
 
 /** known_sizes (spec §1.1): tensor name → dims, for graph inputs, initializers and Constant outputs. */
-export interface KnownSizes {
-  has(name: string): boolean;
-  get(name: string): number[] | undefined;
-}
+export type KnownSizes = Map<string, number[]>;
 
 /** What a mode's parser says about one node: which input slots and output slots take part, plus its payload. */
 export interface NodeParse<A> {
@@ -56,19 +53,11 @@ export function constantDims(node: Node): number[] | undefined {
   return undefined;
 }
 
-/**
- * known_sizes as the reference builds it (graph inputs, then initializers, then Constant outputs as the walk
- * reaches them, a later entry replacing an earlier one), answered from the graph's own initializer map rather than
- * a copy of it. `constants` is where the walk registers Constant outputs.
- */
-export function knownSizes(graph: Graph, constants: Map<string, number[]>): KnownSizes {
-  const inputs = new Map<string, number[]>();
-  for (let i = 0; i < graph.inputs.length; i++) inputs.set(graph.inputs[i].name, declaredDims(graph.inputs[i].shape));
-  const initializers = graph.initializers;
-  return {
-    has: (name) => constants.has(name) || initializers.has(name) || inputs.has(name),
-    get: (name) => constants.get(name) ?? initializers.get(name)?.dims ?? inputs.get(name),
-  };
+export function initialKnownSizes(graph: Graph): KnownSizes {
+  const known: KnownSizes = new Map();
+  for (let i = 0; i < graph.inputs.length; i++) known.set(graph.inputs[i].name, declaredDims(graph.inputs[i].shape));
+  graph.initializers.forEach((init, name) => known.set(name, init.dims));
+  return known;
 }
 
 /** Target lists up to this length are sorted in place by insertion; longer ones by a typed-array sort. */
@@ -101,8 +90,7 @@ export function buildVertexGraph<A>(
   parse: NodeParser<A>,
   options: { onCycle: 'reject' | 'append' },
 ): VertexGraph<A> {
-  const constants = new Map<string, number[]>();
-  const known = knownSizes(graph, constants);
+  const known = initialKnownSizes(graph);
   const nodes = graph.nodes;
   const index = new Map<string, number>(); // tensor name → vertex number
   const names: string[] = [];
@@ -119,7 +107,7 @@ export function buildVertexGraph<A>(
     // The reference registers a Constant's dims as it walks, so only LATER consumers see them (spec §1.1).
     if (node.opType === 'Constant') {
       const dims = constantDims(node);
-      if (dims) constants.set(node.outputs[0], dims);
+      if (dims) known.set(node.outputs[0], dims);
     }
     const outputSlots = parsed.outputSlots;
     inputSlotsOf[n] = parsed.inputSlots;
