@@ -15,11 +15,11 @@
 // "H" and "W" are the last two spatial axes (a 1-D op has w = 1). A slot left undefined encodes as zeros: the
 // op has no such attribute, or a shape it needs is unknown.
 import type { Attribute, Node } from '../graph/types';
+import { extendedShapeOf, type ExtendedShapes } from './vertexShapes';
 
 export const EXTENDED_ATTRIBUTE_SLOTS = 8;
 export type ExtendedAttrs = (number | undefined)[];
 
-export type ShapeOf = (name: string) => number[] | undefined;
 
 function ints(attr: Attribute | undefined): number[] | undefined {
   return attr?.kind === 'ints' ? attr.value : undefined;
@@ -38,13 +38,13 @@ function hw(values: number[], fill: number): [number, number] {
   return [values[values.length - 2], values[values.length - 1]];
 }
 
-function windowSlots(node: Node, shapeOf: ShapeOf, isConv: boolean): ExtendedAttrs {
+function windowSlots(node: Node, shapes: ExtendedShapes, isConv: boolean): ExtendedAttrs {
   const slots: ExtendedAttrs = new Array(EXTENDED_ATTRIBUTE_SLOTS).fill(undefined);
   const attrs = node.attributes;
-  const input = shapeOf(node.inputs[0]);
+  const input = extendedShapeOf(shapes, node.inputs[0]);
   let kernel = ints(attrs.get('kernel_shape'));
   if (!kernel && isConv) {
-    const weight = node.inputs[1] ? shapeOf(node.inputs[1]) : undefined;
+    const weight = node.inputs[1] ? extendedShapeOf(shapes, node.inputs[1]) : undefined;
     if (weight && weight.length >= 3) kernel = weight.slice(2);
   }
   const rank = kernel?.length ?? (input ? input.length - 2 : undefined);
@@ -97,17 +97,17 @@ function totalPad(
 /** All slots empty: shared by every op without encoded attributes (frozen, so no caller can change it). */
 const NO_ATTRIBUTES: ExtendedAttrs = Object.freeze(new Array(EXTENDED_ATTRIBUTE_SLOTS).fill(undefined)) as ExtendedAttrs;
 
-export function extendedAttributes(node: Node, shapeOf: ShapeOf): ExtendedAttrs {
+export function extendedAttributes(node: Node, shapes: ExtendedShapes): ExtendedAttrs {
   if (node.domain !== '' && node.domain !== 'ai.onnx') return NO_ATTRIBUTES;
   const empty = (): ExtendedAttrs => new Array(EXTENDED_ATTRIBUTE_SLOTS).fill(undefined);
   switch (node.opType) {
     case 'Conv':
     case 'ConvTranspose':
-      return windowSlots(node, shapeOf, true);
+      return windowSlots(node, shapes, true);
     case 'MaxPool':
     case 'AveragePool':
     case 'LpPool':
-      return windowSlots(node, shapeOf, false);
+      return windowSlots(node, shapes, false);
     case 'Gemm': {
       const slots = empty();
       slots[7] = node.inputs.length >= 3 && node.inputs[2] !== '' ? 1 : 0;
@@ -118,7 +118,7 @@ export function extendedAttributes(node: Node, shapeOf: ShapeOf): ExtendedAttrs 
       let perm = ints(node.attributes.get('perm'));
       if (!perm) {
         // ONNX's default permutation reverses the axes.
-        const rank = shapeOf(node.inputs[0])?.length;
+        const rank = extendedShapeOf(shapes, node.inputs[0])?.length;
         if (rank !== undefined) perm = Array.from({ length: rank }, (_, i) => rank - 1 - i);
       }
       perm?.slice(0, EXTENDED_ATTRIBUTE_SLOTS).forEach((p, i) => (slots[i] = p));

@@ -13,7 +13,7 @@ import { extendedRow, FEATURE_DIM, referenceRow } from './rows';
 import { staticRaw, staticVector } from './staticVector';
 import type { TokenizerMode, Tokens } from './types';
 import { buildVertexGraph } from './vertexGraph';
-import { extendedShapeLookup, referenceShapeTable, withReferenceShapes } from './vertexShapes';
+import { extendedShapeOf, extendedShapes, referenceShapeTable, withReferenceShapes } from './vertexShapes';
 import {
   EXTENDED_VOCABULARY_VERSION,
   extendedSlot,
@@ -99,7 +99,7 @@ function tokenizeReference(shaped: ShapedModel, batch: number, given?: CostRepor
 
 function tokenizeExtended(shaped: ShapedModel, batch: number, given?: CostReport): Tokens {
   const graph = buildVertexGraph(shaped.model.graph, extendedParser, { onCycle: 'append' });
-  const shapeOf = extendedShapeLookup(shaped);
+  const shapes = extendedShapes(shaped);
   const costs = given ?? computeCosts(shaped, 'fixed');
   if (costs.mode !== 'fixed') throw new TokenizeError(`extended mode needs fixed-mode costs, got '${costs.mode}'`);
 
@@ -117,8 +117,8 @@ function tokenizeExtended(shaped: ShapedModel, batch: number, given?: CostReport
     const vertexOp = opTypes[i];
     const domain = node?.domain ?? '';
     const slot = node ? extendedSlot(node.opType, domain) : undefined;
-    const attrs = node && slot !== undefined ? extendedAttributes(node, shapeOf) : noAttrs;
-    const shape = shapeOf(names[i]);
+    const attrs = node && slot !== undefined ? extendedAttributes(node, shapes) : noAttrs;
+    const shape = extendedShapeOf(shapes, names[i]);
     if (!shape) unknownShapes++;
     if (node && domain !== '' && domain !== 'ai.onnx') opTypes[i] = `${domain}.${vertexOp}`;
     // An unknown shape is reported as [] here; `unknownShapes` and the all-zero shape block say it is unknown.

@@ -2,7 +2,7 @@
 // initializer dims, then declared graph input/output dims with the batch written into dim 0 (symbolic dims read as
 // 0), then inferred shapes of node outputs; rank-0 or unknown results are "no shape" and reject the sample.
 // Extended mode takes what inference knows and marks the rest unknown.
-import type { ShapedModel } from '../graph/types';
+import type { ConstTensor, InferredValue, ShapedModel } from '../graph/types';
 import { referenceRejects } from './errors';
 import { constantDims, declaredDims } from './vertexGraph';
 
@@ -66,8 +66,23 @@ export function withReferenceShapes(shaped: ShapedModel, table: Map<string, numb
   return { ...shaped, values };
 }
 
-/** Extended mode: a lookup giving the inferred shape of a tensor, or undefined when inference does not know it. */
-export function extendedShapeLookup(shaped: ShapedModel): (name: string) => number[] | undefined {
+/**
+ * Extended mode: what extendedShapeOf looks tensor shapes up in. A record and a module function rather than a
+ * closure per analysis: hot code that calls a closure is optimised for that closure, which dies with the
+ * analysis, so every analysis would deoptimise the tokenizer again.
+ */
+export interface ExtendedShapes {
+  initializers: ReadonlyMap<string, ConstTensor>;
+  values: ReadonlyMap<string, InferredValue>;
+  constants: ReadonlyMap<string, number[]>;
+}
+
+/** The inferred shape of a tensor, or undefined when inference does not know it. */
+export function extendedShapeOf(shapes: ExtendedShapes, name: string): number[] | undefined {
+  return shapes.initializers.get(name)?.dims ?? shapes.values.get(name)?.shape ?? shapes.constants.get(name);
+}
+
+export function extendedShapes(shaped: ShapedModel): ExtendedShapes {
   const graph = shaped.model.graph;
   const constants = new Map<string, number[]>();
   const nodes = graph.nodes;
@@ -77,5 +92,5 @@ export function extendedShapeLookup(shaped: ShapedModel): (name: string) => numb
     const dims = constantDims(node);
     if (dims) constants.set(node.outputs[0], dims);
   }
-  return (name) => graph.initializers.get(name)?.dims ?? shaped.values.get(name)?.shape ?? constants.get(name);
+  return { initializers: graph.initializers, values: shaped.values, constants };
 }
