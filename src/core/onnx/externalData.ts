@@ -18,6 +18,16 @@ export class ExternalDataChecker {
 
   constructor(private readonly baseDir: string) {}
 
+  /**
+   * Ends this checker's read: forgets the files it resolved and keeps it as the one retired checker, so that its
+   * hidden class outlives the read (see WireCursor.retire: a class that dies in a full GC deoptimises the reader).
+   */
+  retire(): void {
+    this.files.clear();
+    this.realBase = undefined;
+    retiredChecker = this;
+  }
+
   /** Validates one reference; throws a ModelReadError (via the cursor) naming the tensor and the problem. */
   check(
     cur: WireCursor,
@@ -83,6 +93,13 @@ export class ExternalDataChecker {
     if (!stat.isFile()) return `external data location ${shown} is not a regular file`;
     return { size: stat.size };
   }
+}
+
+/** The last retired checker (see ExternalDataChecker.retire). */
+let retiredChecker: ExternalDataChecker | undefined;
+/** For tests: the retired checker, if any. */
+export function lastRetiredChecker(): ExternalDataChecker | undefined {
+  return retiredChecker;
 }
 
 function isInside(folder: string, path: string): boolean {

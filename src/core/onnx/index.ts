@@ -36,11 +36,12 @@ export function readModelFile(path: string, options?: ReadOptions): Model {
     if (error instanceof ModelReadError) throw error;
     throw new ModelReadError(path, 0, '', `cannot open the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
+  const external = opts.checkExternalData ? new ExternalDataChecker(dirname(absolute)) : null;
   try {
-    const external = opts.checkExternalData ? new ExternalDataChecker(dirname(absolute)) : null;
     return decodeModel(source, path, opts, external, absolute);
   } finally {
     source.close();
+    external?.retire();
   }
 }
 
@@ -52,7 +53,11 @@ export function readModelBytes(bytes: Uint8Array, options?: ReadBytesOptions): M
     throw new ModelReadError(name, 0, '', `model is ${bytes.length} bytes, over the limit of ${opts.maxFileBytes} (ReadOptions.maxFileBytes)`);
   }
   const external = options?.baseDir && opts.checkExternalData ? new ExternalDataChecker(options.baseDir) : null;
-  return decodeModel(new MemoryByteSource(bytes), name, opts, external);
+  try {
+    return decodeModel(new MemoryByteSource(bytes), name, opts, external);
+  } finally {
+    external?.retire();
+  }
 }
 
 function decodeModel(

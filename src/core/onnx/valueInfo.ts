@@ -10,7 +10,8 @@ export type TypeKind = 'tensor' | NonNullable<ValueInfo['typeKind']>;
 interface DecodedType {
   typeKind: TypeKind;
   elemType: number;
-  shape?: Dim[];
+  /** Always present (undefined when absent): one hidden class for every decoded type. */
+  shape: Dim[] | undefined;
 }
 
 /** Reads a length-prefixed ValueInfoProto. A value without a type gets elemType 0 and an unknown shape. */
@@ -18,35 +19,40 @@ export function readValueInfo(ctx: ReadContext): ValueInfo {
   const cur = ctx.cur;
   const outer = cur.enterLength();
   cur.count();
-  const info: ValueInfo = { name: '', elemType: 0 };
+  let name = '';
+  let elemType = 0;
+  let shape: Dim[] | undefined;
+  let typeKind: ValueInfo['typeKind'];
   while (cur.pos < cur.limit) {
     const tag = cur.readTag();
     const field = tag >>> 3;
     const wire = tag & 7;
     if (field === 1) {
       cur.expectWire(wire, WireType.LEN, 'name');
-      info.name = cur.readString();
+      name = cur.readString();
     } else if (field === 2) {
       cur.expectWire(wire, WireType.LEN, 'type');
       cur.push('type');
       const type = readTypeProto(cur);
       cur.pop();
-      info.elemType = type.elemType;
-      if (type.shape) info.shape = type.shape;
-      else delete info.shape;
-      if (type.typeKind !== 'tensor') info.typeKind = type.typeKind;
+      elemType = type.elemType;
+      shape = type.shape; // the last type decides the shape
+      if (type.typeKind !== 'tensor') typeKind = type.typeKind;
     } else {
       cur.skip(wire);
     }
   }
   cur.leave(outer);
-  return info;
+  // Whole literals rather than optional fields added afterwards: a hidden class made by adding a property dies in
+  // the full GC between two reads and deoptimises the graph reader (see decodeModel in index.ts).
+  if (shape) return typeKind ? { name, elemType, shape, typeKind } : { name, elemType, shape };
+  return typeKind ? { name, elemType, typeKind } : { name, elemType };
 }
 
 /** Reads a length-prefixed TypeProto (recursive through sequence/optional/map, bounded by maxDepth). */
 export function readTypeProto(cur: WireCursor): DecodedType {
   const outer = cur.enterLength();
-  let result: DecodedType = { typeKind: 'unknown', elemType: 0 };
+  let result: DecodedType = { typeKind: 'unknown', elemType: 0, shape: undefined };
   while (cur.pos < cur.limit) {
     const tag = cur.readTag();
     const field = tag >>> 3;
@@ -69,7 +75,7 @@ export function readTypeProto(cur: WireCursor): DecodedType {
         break;
       case 7: // opaque_type
         cur.skip(wire);
-        result = { typeKind: 'opaque', elemType: 0 };
+        result = { typeKind: 'opaque', elemType: 0, shape: undefined };
         break;
       default:
         cur.skip(wire); // denotation and newer fields
@@ -82,7 +88,7 @@ export function readTypeProto(cur: WireCursor): DecodedType {
 /** A message whose field `typeField` is a nested TypeProto (Sequence, Optional, Map). */
 function readWrappedType(cur: WireCursor, typeField: number): DecodedType {
   const outer = cur.enterLength();
-  let inner: DecodedType = { typeKind: 'unknown', elemType: 0 };
+  let inner: DecodedType = { typeKind: 'unknown', elemType: 0, shape: undefined };
   while (cur.pos < cur.limit) {
     const tag = cur.readTag();
     const wire = tag & 7;
@@ -98,7 +104,7 @@ function readWrappedType(cur: WireCursor, typeField: number): DecodedType {
 /** TypeProto.Tensor / SparseTensor {elem_type = 1, shape = 2}. */
 function readTensorType(cur: WireCursor, typeKind: TypeKind): DecodedType {
   const outer = cur.enterLength();
-  const result: DecodedType = { typeKind, elemType: 0 };
+  const result: DecodedType = { typeKind, elemType: 0, shape: undefined };
   while (cur.pos < cur.limit) {
     const tag = cur.readTag();
     const field = tag >>> 3;
