@@ -90,16 +90,88 @@ export function buildVertexGraph<A>(
   parse: NodeParser<A>,
   options: { onCycle: 'reject' | 'append' },
 ): VertexGraph<A> {
+  // Each step is its own function: the optimising compiler then compiles a few small functions rather than one
+  // large one (its memory, on a background thread, shows up in the process's peak RSS).
   const known = initialKnownSizes(graph);
   const nodes = graph.nodes;
-  const index = new Map<string, number>(); // tensor name → vertex number
-  const names: string[] = [];
-  const opTypes: string[] = [];
-  const producers: (Node | undefined)[] = [];
-  const payloads: (A | undefined)[] = [];
-  // First pass: number every selected output in node order and keep each node's slot lists.
+  const columns: Columns<A> = { index: new Map(), names: [], opTypes: [], producers: [], payloads: [] };
   const inputSlotsOf: number[][] = new Array(nodes.length);
   const outputSlotsOf: number[][] = new Array(nodes.length);
+  const edgeCount = numberOutputs(nodes, parse, known, columns, inputSlotsOf, outputSlotsOf);
+  const edgeSource = new Int32Array(edgeCount);
+  const edgeTarget = new Int32Array(edgeCount);
+  numberEdges(nodes, columns, inputSlotsOf, outputSlotsOf, edgeSource, edgeTarget);
+  const { names, opTypes, producers, payloads } = columns;
+
+  const count = names.length;
+  const start = new Int32Array(count + 1);
+  const end = new Int32Array(count);
+  const inDegree = new Int32Array(count);
+  const succ = successorLists(count, edgeSource, edgeTarget, start, end, inDegree);
+
+  // Input promotion and single-pass pruning (spec §1.3).
+  const deleted = new Uint8Array(count);
+  const alive = pruneSources(columns, known, start, end, succ, inDegree, deleted);
+
+  const order = new Int32Array(alive);
+  const position = new Int32Array(count).fill(-1);
+  let ordered = kahnOrder(count, start, end, succ, inDegree, deleted, order, position);
+  const cyclic = alive - ordered;
+  if (cyclic > 0) {
+    if (options.onCycle === 'reject') {
+      let first = '';
+      for (let v = 0; v < count; v++) {
+        if (!deleted[v] && position[v] < 0) {
+          first = names[v];
+          break;
+        }
+      }
+      throw new TokenizeError(`the graph has a cycle through ${cyclic} tensors (e.g. '${first}')`);
+    }
+    for (let v = 0; v < count; v++) {
+      if (!deleted[v] && position[v] < 0) {
+        position[v] = ordered;
+        order[ordered++] = v;
+      }
+    }
+  }
+
+  const edges = sortedEdges(order, start, end, succ, position);
+  // The columns are put in topological order in place (deleted sources last, then cut off): new arrays for them
+  // would double what the tokenizer allocates for names and op types.
+  const permutation = new Int32Array(count);
+  permutation.set(order);
+  let tail = alive;
+  for (let v = 0; v < count; v++) if (deleted[v]) permutation[tail++] = v;
+  const placed = new Uint8Array(count);
+  permuteInPlace(names, permutation, placed);
+  permuteInPlace(opTypes, permutation, placed);
+  permuteInPlace(producers, permutation, placed);
+  permuteInPlace(payloads, permutation, placed);
+  names.length = opTypes.length = producers.length = payloads.length = alive;
+  return { names, opTypes, nodes: producers, payloads, edges, cyclic };
+}
+
+/** Vertices by number, in insertion order (= networkx node order), while the graph is built. */
+interface Columns<A> {
+  /** Tensor name → vertex number. */
+  index: Map<string, number>;
+  names: string[];
+  opTypes: string[];
+  producers: (Node | undefined)[];
+  payloads: (A | undefined)[];
+}
+
+/** First pass: numbers every selected output in node order and keeps each node's slot lists; returns the edge count. */
+function numberOutputs<A>(
+  nodes: Node[],
+  parse: NodeParser<A>,
+  known: KnownSizes,
+  columns: Columns<A>,
+  inputSlotsOf: number[][],
+  outputSlotsOf: number[][],
+): number {
+  const { index, names, opTypes, producers, payloads } = columns;
   let edgeCount = 0;
   for (let n = 0; n < nodes.length; n++) {
     const node = nodes[n];
@@ -130,11 +202,23 @@ export function buildVertexGraph<A>(
       }
     }
   }
-  // Second pass: the edges (input tensor → output tensor) in the order the reference adds them. Their sources are
-  // resolved only now that every node's outputs are numbered, so that a source a later node produces keeps that
-  // node's position; a source no node produces is numbered here, in edge order.
-  const edgeSource = new Int32Array(edgeCount);
-  const edgeTarget = new Int32Array(edgeCount);
+  return edgeCount;
+}
+
+/**
+ * Second pass: the edges (input tensor → output tensor) in the order the reference adds them. Their sources are
+ * resolved only now that every node's outputs are numbered, so that a source a later node produces keeps that
+ * node's position; a source no node produces is numbered here, in edge order.
+ */
+function numberEdges<A>(
+  nodes: Node[],
+  columns: Columns<A>,
+  inputSlotsOf: number[][],
+  outputSlotsOf: number[][],
+  edgeSource: Int32Array,
+  edgeTarget: Int32Array,
+): void {
+  const { index, names, opTypes, producers, payloads } = columns;
   let e = 0;
   for (let n = 0; n < nodes.length; n++) {
     const node = nodes[n];
@@ -157,17 +241,27 @@ export function buildVertexGraph<A>(
       }
     }
   }
+}
 
-  // Successors in first-edge order without repeats, as CSR: succ[start[v], end[v]).
-  const count = names.length;
-  const start = new Int32Array(count + 1);
+/**
+ * Successors in first-edge order without repeats, as CSR: succ[start[v], end[v]); counts each vertex's distinct
+ * predecessors into `inDegree`.
+ */
+function successorLists(
+  count: number,
+  edgeSource: Int32Array,
+  edgeTarget: Int32Array,
+  start: Int32Array,
+  end: Int32Array,
+  inDegree: Int32Array,
+): Int32Array {
+  const edgeCount = edgeSource.length;
   for (let k = 0; k < edgeCount; k++) start[edgeSource[k] + 1]++;
   for (let v = 0; v < count; v++) start[v + 1] += start[v];
   const succ = new Int32Array(edgeCount);
-  const end = start.slice(0, count);
+  end.set(start.subarray(0, count));
   for (let k = 0; k < edgeCount; k++) succ[end[edgeSource[k]]++] = edgeTarget[k];
   const seenFrom = new Int32Array(count).fill(-1); // seenFrom[t] = the last source that listed t
-  const inDegree = new Int32Array(count);
   for (let v = 0; v < count; v++) {
     let w = start[v];
     for (let k = start[v]; k < end[v]; k++) {
@@ -179,9 +273,21 @@ export function buildVertexGraph<A>(
     }
     end[v] = w;
   }
+  return succ;
+}
 
-  // Input promotion and single-pass pruning (spec §1.3).
-  const deleted = new Uint8Array(count);
+/** Promotes sources with a known size to Input and deletes the others in one non-cascading pass; returns how many vertices remain. */
+function pruneSources<A>(
+  columns: Columns<A>,
+  known: KnownSizes,
+  start: Int32Array,
+  end: Int32Array,
+  succ: Int32Array,
+  inDegree: Int32Array,
+  deleted: Uint8Array,
+): number {
+  const { names, opTypes, producers, payloads } = columns;
+  const count = names.length;
   const sources: number[] = [];
   for (let v = 0; v < count; v++) if (inDegree[v] === 0) sources.push(v);
   for (let i = 0; i < sources.length; i++) {
@@ -197,11 +303,24 @@ export function buildVertexGraph<A>(
   }
   let alive = 0;
   for (let v = 0; v < count; v++) if (!deleted[v]) alive++;
+  return alive;
+}
 
-  // Kahn, generation by generation; `inDegree` counts down the predecessors not yet ordered. Each generation is
-  // appended to `order` in the order its members were freed, which is what processing generation lists gives.
-  const order = new Int32Array(alive);
-  const position = new Int32Array(count).fill(-1);
+/**
+ * Kahn, generation by generation; `inDegree` counts down the predecessors not yet ordered. Each generation is
+ * appended to `order` in the order its members were freed, which is what processing generation lists gives.
+ * Returns how many vertices were ordered (the rest lie on cycles).
+ */
+function kahnOrder(
+  count: number,
+  start: Int32Array,
+  end: Int32Array,
+  succ: Int32Array,
+  inDegree: Int32Array,
+  deleted: Uint8Array,
+  order: Int32Array,
+  position: Int32Array,
+): number {
   let ordered = 0;
   for (let v = 0; v < count; v++) if (!deleted[v] && inDegree[v] === 0) order[ordered++] = v;
   for (let head = 0; head < ordered; head++) {
@@ -209,29 +328,13 @@ export function buildVertexGraph<A>(
     position[v] = head;
     for (let k = start[v]; k < end[v]; k++) if (--inDegree[succ[k]] === 0) order[ordered++] = succ[k];
   }
-  const cyclic = alive - ordered;
-  if (cyclic > 0) {
-    if (options.onCycle === 'reject') {
-      let first = '';
-      for (let v = 0; v < count; v++) {
-        if (!deleted[v] && position[v] < 0) {
-          first = names[v];
-          break;
-        }
-      }
-      throw new TokenizeError(`the graph has a cycle through ${cyclic} tensors (e.g. '${first}')`);
-    }
-    for (let v = 0; v < count; v++) {
-      if (!deleted[v] && position[v] < 0) {
-        position[v] = ordered;
-        order[ordered++] = v;
-      }
-    }
-  }
+  return ordered;
+}
 
-  // Edges sorted by (from, to): `order` gives the sources in ascending order; each one's targets are sorted.
+/** Edges as [from, to] positions sorted by (from, to): `order` gives the sources in ascending order; each one's targets are sorted. */
+function sortedEdges(order: Int32Array, start: Int32Array, end: Int32Array, succ: Int32Array, position: Int32Array): [number, number][] {
   const edges: [number, number][] = [];
-  for (let i = 0; i < alive; i++) {
+  for (let i = 0; i < order.length; i++) {
     const v = order[i];
     const from = start[v];
     const to = end[v];
@@ -239,19 +342,7 @@ export function buildVertexGraph<A>(
     if (to - from > 1) sortRange(succ, from, to);
     for (let k = from; k < to; k++) edges.push([i, succ[k]]);
   }
-  // The columns are put in topological order in place (deleted sources last, then cut off): new arrays for them
-  // would double what the tokenizer allocates for names and op types.
-  const permutation = new Int32Array(count);
-  permutation.set(order);
-  let tail = alive;
-  for (let v = 0; v < count; v++) if (deleted[v]) permutation[tail++] = v;
-  const placed = new Uint8Array(count);
-  permuteInPlace(names, permutation, placed);
-  permuteInPlace(opTypes, permutation, placed);
-  permuteInPlace(producers, permutation, placed);
-  permuteInPlace(payloads, permutation, placed);
-  names.length = opTypes.length = producers.length = payloads.length = alive;
-  return { names, opTypes, nodes: producers, payloads, edges, cyclic };
+  return edges;
 }
 
 /** a[j] = (old a)[permutation[j]] for every j, following the permutation's cycles; `placed` is scratch. */
