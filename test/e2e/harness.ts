@@ -141,11 +141,21 @@ export class VsCodeSession {
   /** Runs a command from the palette by its title. */
   async command(title: string): Promise<void> {
     // The title bar's command center opens the quick input wherever focus is (F1 would go to a focused webview).
-    await this.page.locator('.command-center .command-center-center').first().click();
-    const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor();
-    await input.fill(`>${title}`);
-    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+    // Under load, an editor that a previous step opened can take focus a moment later and close the quick input
+    // again: then the whole open → type → find sequence starts over.
+    const input = this.page.locator('.quick-input-widget input:visible').first();
+    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.page.keyboard.press('Escape');
+        await this.page.locator('.command-center .command-center-center').first().click();
+        await input.fill(`>${title}`, { timeout: 10_000 });
+        await row.waitFor({ timeout: 10_000 });
+        break;
+      } catch (err) {
+        if (attempt === 3) throw err;
+      }
+    }
     await this.page.keyboard.press('Enter');
   }
 

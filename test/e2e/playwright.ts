@@ -17,7 +17,7 @@ export interface Locator {
   allInnerTexts(): Promise<string[]>;
   count(): Promise<number>;
   getAttribute(name: string): Promise<string | null>;
-  fill(text: string): Promise<void>;
+  fill(text: string, opts?: { timeout?: number }): Promise<void>;
   press(key: string): Promise<void>;
 }
 
