@@ -3,6 +3,7 @@
 // canary model is timed before and after every round and the round is measured again when the canary is more
 // than `canaryTolerance` slower than its baseline (the CPU of these machines has slow phases of minutes).
 import { median, TimedModel, timeRuns } from './session';
+import type { MeasuredProtocol } from '../../core/dataset/types';
 
 export interface ProtocolOptions {
   rounds: number;
@@ -29,15 +30,9 @@ export class CanaryBaseline {
   }
 }
 
-export interface BlockLabel {
-  latencyMs: number;
-  roundMediansMs: number[];
-  roundSpread: number;
-  canaryMs: number;
-  canaryBaselineMs: number;
-  canaryDrift: number;
-  remeasuredRounds: number;
-}
+/** What one block measures per model: the label and the round/canary part of its protocol record. */
+export type BlockLabel = { latencyMs: number } & Pick<MeasuredProtocol,
+  'roundMediansMs' | 'roundSpread' | 'canaryMs' | 'canaryBaselineMs' | 'canaryDrift' | 'remeasuredRounds'>;
 
 /** Median canary time over one reading (`warmups` + `runs`). */
 export async function readCanary(canary: TimedModel, p: ProtocolOptions): Promise<number> {
