@@ -67,9 +67,7 @@ step('activates and reports the workspace models in the status bar', async () =>
 step('Explorer: a badge on each model and a tooltip with latency (or its absence), FLOPs and params', async () => {
   const row = vs.explorerRow('resnet.onnx');
   await row.locator('.label-description, .monaco-decoration-itemColor, .monaco-icon-label').first().waitFor();
-  await row.hover();
-  const hover = vs.page.locator('.monaco-hover, .workbench-hover', { hasText: 'NAR Lens' }).first();
-  await hover.waitFor();
+  const hover = await vs.hoverUntil(row, 'NAR Lens');
   const tip = await hover.innerText();
   assert.match(tip, LATENCY);
   assert.match(tip, /\d+(\.\d+)? GFLOPs/);
@@ -79,9 +77,7 @@ step('Explorer: a badge on each model and a tooltip with latency (or its absence
   await vs.page.mouse.move(700, 800);
   await vs.page.waitForTimeout(300);
   // The corrupt file is marked too, and its tooltip says why.
-  await vs.explorerRow('corrupt.onnx').hover();
-  const bad = vs.page.locator('.monaco-hover, .workbench-hover', { hasText: 'NAR Lens' }).first();
-  await bad.waitFor();
+  const bad = await vs.hoverUntil(vs.explorerRow('corrupt.onnx'), 'NAR Lens: corrupt.onnx');
   assert.match(await bad.innerText(), /NAR Lens: corrupt\.onnx: .* at byte/);
   await vs.shot('02b-explorer-corrupt-tooltip');
   await vs.page.mouse.move(700, 800);

@@ -5,7 +5,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { loadChromium, type Browser, type Page, type FrameLocator } from './playwright';
+import { loadChromium, type Browser, type Page, type FrameLocator, type Locator } from './playwright';
 
 export const ROOT = process.env.NAR_LENS_REPO ?? process.cwd();
 export const TOOLS = join(ROOT, 'test', 'e2e', 'tools');
@@ -157,6 +157,27 @@ export class VsCodeSession {
       }
     }
     await this.page.keyboard.press('Enter');
+  }
+
+  /**
+   * Hovers `target` until a hover containing `text` shows, and returns that hover. A hover opened before the
+   * extension has published its decoration shows only the path and is not updated in place, so each attempt
+   * moves the mouse away first and hovers again.
+   */
+  async hoverUntil(target: Locator, text: string, totalMs = 60_000): Promise<Locator> {
+    const hover = this.page.locator('.monaco-hover, .workbench-hover', { hasText: text }).first();
+    const deadline = Date.now() + totalMs;
+    for (;;) {
+      await this.page.mouse.move(700, 800); // an empty spot of the editor area
+      await this.page.waitForTimeout(200);
+      await target.hover();
+      try {
+        await hover.waitFor({ timeout: Math.min(5_000, Math.max(1, deadline - Date.now())) });
+        return hover;
+      } catch (err) {
+        if (Date.now() >= deadline) throw err;
+      }
+    }
   }
 
   explorerRow(name: string) {
