@@ -35,14 +35,16 @@ async function run(args: string[]): Promise<{ code: number; out: string; err: st
   }
 }
 
-/** A data set under a temporary root: the given graphs, our platforms and the given label rows. */
-function dataset(entries: Entry[], labels: object[]): { root: string; name: string } {
-  const root = tempDir('tensors-');
-  dirs.push(root);
-  const dir = writeDataset(join(root, 'tiny'), entries);
-  writeFileSync(join(dir, 'dataset.json'), JSON.stringify({ name: 'tiny', families: [...new Set(entries.map((e) => e.family))], platforms: PLATFORMS }));
+/** A data set under a (new, unless given) temporary root: the given graphs, platforms and label rows. */
+function dataset(entries: Entry[], labels: object[], name = 'tiny', root?: string, platforms: object[] = PLATFORMS): { root: string; name: string } {
+  if (!root) {
+    root = tempDir('tensors-');
+    dirs.push(root);
+  }
+  const dir = writeDataset(join(root, name), entries);
+  writeFileSync(join(dir, 'dataset.json'), JSON.stringify({ name, families: [...new Set(entries.map((e) => e.family))], platforms }));
   writeFileSync(join(dir, 'labels.jsonl'), labels.map((l) => JSON.stringify(l)).join('\n') + '\n');
-  return { root, name: 'tiny' };
+  return { root, name };
 }
 
 function npy(dir: string, name: string): { shape: number[]; values: number[] } {
@@ -118,6 +120,29 @@ test('one folder per label batch: the pipeline tokens per graph, platforms in th
   const build = JSON.parse(readFileSync(join(bs1, 'build.json'), 'utf8'));
   assert.deepEqual(build.labelled, { 'gpu-x-bs1': 1, 'cpu-b': 1 });
   assert.deepEqual(build.failures, []);
+});
+
+test('several data sets share one folder per batch: a platform one of them lacks leaves its samples unlabelled', async () => {
+  const { root } = dataset(GOOD.slice(0, 2), LABELS, 'space-a');
+  dataset([{ ...GOOD[2], id: 's-9' }], [{ id: 's-9', platform: 'gpu-x-bs1', latencyMs: 0.75, batch: 1 }], 'space-b', root,
+    [{ id: 'gpu-x-bs1' }]);
+  const out = join(root, 'merged');
+  const r = await run(['--dataset', 'space-a,space-b', '--root', root, '--platforms', 'gpu-x-bs1,cpu-b', '--out', out]);
+  assert.equal(r.code, 0, r.err);
+  const m = meta(out);
+  assert.deepEqual(m.ids, ['r-0', 'm-0', 's-9']);
+  assert.deepEqual(m.families, ['resnet', 'mnist', 'squeeze']);
+  assert.deepEqual(m.platforms, ['gpu-x-bs1', 'cpu-b']);
+  assert.deepEqual(npy(out, 'latency.npy').values, [NaN, 4.0, 0.5, NaN, 0.75, NaN]);
+  assert.equal(JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8')).dataset, 'space-a+space-b');
+  // A family in two data sets would merge two split units: refused, naming both.
+  dataset([{ ...GOOD[0], id: 'r-9' }], [], 'space-c', root, [{ id: 'gpu-x-bs1' }]);
+  const clash = await run(['--dataset', 'space-a,space-c', '--root', root, '--platforms', 'gpu-x-bs1', '--out', join(root, 'x')]);
+  assert.equal(clash.code, 1);
+  assert.match(clash.err, /space-c and space-a both have a family 'resnet'/);
+  const nowhere = await run(['--dataset', 'space-a,space-b', '--root', root, '--platforms', 'gpu-y-bs1', '--out', join(root, 'y')]);
+  assert.equal(nowhere.code, 1);
+  assert.match(nowhere.err, /no data set has platform 'gpu-y-bs1'/);
 });
 
 test('reference mode writes the published extractor\'s 70 ResNet-18 vertices', async () => {

@@ -82,22 +82,31 @@ def calibrate_interval(y_true, member_preds, coverage=0.9):
             "relativeErrorQ": float(np.quantile(rel, coverage))}
 
 
-def train_ensemble(model_name, data, platform, train_idx, val_idx, seeds, config=None, log=None):
-    """Trains one member per seed; returns (members, records, summary)."""
+def train_ensemble(model_name, data, platform, train_idx, val_idx, seeds, config=None, log=None, on_member=None):
+    """Trains one member per seed; returns (members, records, summary). `on_member(model, record, last_state)`,
+    when given, is called as each member finishes (checkpoints, protocol lines)."""
     if len(seeds) < 1:
         raise ValueError("an ensemble needs at least one seed")
-    _, targets = data.labelled(platform)
-    kind = loop.model_kind(model_name)
-    members, records, val_preds = [], [], []
+    members, records = [], []
     for seed in seeds:
-        model, record, _ = loop.fit(model_name, data, platform, train_idx, val_idx, config, seed=seed, log=log)
+        model, record, last_state = loop.fit(model_name, data, platform, train_idx, val_idx, config, seed=seed,
+                                             log=log)
+        if on_member is not None:
+            on_member(model, record, last_state)
         members.append(model)
         records.append(record)
-        val_preds.append(loop.predict(model, data, val_idx, kind)[0])
+    return members, records, summarise_ensemble(model_name, data, platform, members, train_idx, val_idx, seeds[0])
+
+
+def summarise_ensemble(model_name, data, platform, members, train_idx, val_idx, ood_seed=0):
+    """Validation metrics of the members' mean, the calibrated interval and the OOD reference."""
+    _, targets = data.labelled(platform)
+    kind = loop.model_kind(model_name)
+    val_preds = [loop.predict(model, data, val_idx, kind)[0] for model in members]
     mean_val = np.mean(val_preds, axis=0)
     _, train_embed = loop.predict(members[0], data, train_idx, kind)
     _, val_embed = loop.predict(members[0], data, val_idx, kind)
     summary = {"validation": metrics.summary(targets[val_idx], mean_val),
                "interval": calibrate_interval(targets[val_idx], val_preds),
-               "ood": OodReference(train_embed, val_embed, seed=seeds[0])}
-    return members, records, summary
+               "ood": OodReference(train_embed, val_embed, seed=ood_seed)}
+    return summary

@@ -112,7 +112,7 @@ def update_manifest(manifest_path, entry):
 
 
 def export_ensemble(members, records, summary, data, platform, model_name, out_dir, trained_on, parity_indices=None,
-                    parity_path=None):
+                    parity_path=None, test=None):
     """Writes <out_dir>/<id>.onnx, <id>.json (side-car) and the manifest entry (and, with parity_path, the
     parity samples of `parity_indices`); returns the entry."""
     kind = "nnlp" if model_name == "nnlp" else "v2"
@@ -143,6 +143,7 @@ def export_ensemble(members, records, summary, data, platform, model_name, out_d
         "ensemble": {"members": [{"seed": r["seed"], "validationMape": r["val_mape"], "bestEpoch": r["best_epoch"],
                                   "steps": r["steps"]} for r in records]},
         "validation": summary["validation"],
+        **({"test": test} if test is not None else {}),
         "interval": summary["interval"],
         "ood": {"threshold": summary["ood"].threshold, "quantile": summary["ood"].quantile,
                 "centroids": int(len(summary["ood"].centroids))},

@@ -68,6 +68,37 @@ def split_plan(data, platform, protocols, families_filter, split_seed):
     return plan
 
 
+def score_on_test(model, record, last_state, data, platform, test_idx):
+    """The result fields of one trained model: its record and the test metrics of the selected (best-validation)
+    and of the last state. The model is left holding its selected state."""
+    _, targets = data.labelled(platform)
+    kind = loop.model_kind(record["model"])
+    fams = np.asarray(data.families)[test_idx]
+    selected_state = {k: v.clone() for k, v in model.state_dict().items()}
+    selected, _ = loop.predict(model, data, test_idx, kind)
+    model.load_state_dict(last_state)
+    last, _ = loop.predict(model, data, test_idx, kind)
+    model.load_state_dict(selected_state)
+    model.eval()
+    return {**{k: v for k, v in record.items() if k != "history"},
+            "selected": metrics.summary_by_family(targets[test_idx], selected, fams),
+            "last": metrics.summary_by_family(targets[test_idx], last, fams)}
+
+
+def base_line(protocol, held_out, platform, data, split_seed, split):
+    """The fields every result line of one split shares."""
+    return {"protocol": protocol, "heldOut": held_out, "platform": platform,
+            "dataset": data.meta["dataset"], "mode": data.meta["mode"],
+            "vocabularyVersion": data.meta["vocabularyVersion"], "splitSeed": split_seed,
+            "split": {"train": int(len(split[0])), "validation": int(len(split[1])), "test": int(len(split[2]))}}
+
+
+def append_line(path, line):
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    with open(path, "a", encoding="utf-8") as f:
+        f.write(json.dumps(line) + "\n")
+
+
 def evaluate_neural(model_name, data, platform, split, config, seed, log, paper_selection=False):
     train_idx, val_idx, test_idx = split
     _, targets = data.labelled(platform)
@@ -85,12 +116,7 @@ def evaluate_neural(model_name, data, platform, split, config, seed, log, paper_
 
     model, record, last_state = loop.fit(model_name, data, platform, train_idx, val_idx, config, seed, log,
                                          after_epoch=score_test if paper_selection else None)
-    selected, _ = loop.predict(model, data, test_idx, kind)
-    model.load_state_dict(last_state)
-    last, _ = loop.predict(model, data, test_idx, kind)
-    record.pop("history")
-    out = {**record, "selected": metrics.summary_by_family(targets[test_idx], selected, fams),
-           "last": metrics.summary_by_family(targets[test_idx], last, fams)}
+    out = score_on_test(model, record, last_state, data, platform, test_idx)
     if paper_selection:
         out["testSelected"] = oracle["summary"]
         out["testSelectedEpoch"] = oracle["epoch"]
@@ -157,13 +183,9 @@ def main(argv=None):
               "head_hidden": args.head_hidden or (512 if args.dim == 512 else args.dim)}
     families_filter = set(f for f in args.families.split(",") if f)
     done = load_done(args.out)
-    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     written = 0
     for protocol, held_out, split in split_plan(data, args.platform, protocols, families_filter, args.split_seed):
-        base = {"protocol": protocol, "heldOut": held_out, "platform": args.platform,
-                "dataset": data.meta["dataset"], "mode": data.meta["mode"],
-                "vocabularyVersion": data.meta["vocabularyVersion"], "splitSeed": args.split_seed,
-                "split": {"train": int(len(split[0])), "validation": int(len(split[1])), "test": int(len(split[2]))}}
+        base = base_line(protocol, held_out, args.platform, data, args.split_seed, split)
         jobs = []
         for m in models:
             if m in REGRESSION:
@@ -181,9 +203,7 @@ def main(argv=None):
             else:
                 result = evaluate_neural(model_name, data, args.platform, split, {**config, "variant": variant or "full"},
                                          seed, log, args.paper_selection)
-            line = {**base, **result, "variant": variant, "torch": torch.__version__}
-            with open(args.out, "a", encoding="utf-8") as f:
-                f.write(json.dumps(line) + "\n")
+            append_line(args.out, {**base, **result, "variant": variant, "torch": torch.__version__})
             written += 1
     print(json.dumps({"out": args.out, "written": written, "skipped": len(done)}))
 

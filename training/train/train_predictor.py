@@ -1,19 +1,28 @@
 """Trains the shipped predictor of one platform (an ensemble) and exports it to models/.
 
-All labelled graphs of the folder are used: per family, `--val-fraction` goes to the validation split (model
-selection, interval calibration, OOD threshold) and the rest to training. There is no test split here: test
-figures come from the protocol runner (training/train/protocol.py).
+By default all labelled graphs of the folder are used: per family, `--val-fraction` goes to the validation split
+(model selection, interval calibration, OOD threshold) and the rest to training. With `--test-fraction 0.1` a
+per-family test split is held out first, exactly as the in-domain protocol (protocol.py) carves it for the same
+`--split-seed`: the members are then the protocol's in-domain V2 runs (`--protocol-out` appends their result
+lines, so protocol.py skips them) and the manifest carries the ensemble's test metrics.
+
+`--checkpoints DIR` saves each member's state as it finishes; `--from-checkpoints DIR` re-exports an ensemble
+from saved members without training (e.g. after a change of the ONNX interface).
 
     training/train/run.sh -m training.train.train_predictor --tensors DIR --platform ID [--model v2]
-        [--members 3] [--epochs 50] [--dim 512 --layers 2] [--out models]
+        [--members 3] [--epochs 50] [--dim 256 --layers 2] [--test-fraction 0.1 --protocol-out FILE]
+        [--checkpoints DIR | --from-checkpoints DIR] [--out models]
 """
 import argparse
+import glob
 import json
+import os
 import sys
 
 import numpy as np
+import torch
 
-from . import ensemble, export, runtime, splits
+from . import ensemble, export, loop, metrics, protocol, runtime, splits
 from .loop import DEFAULTS, V2_VARIANTS
 from .tensors import TensorFolder, TensorFolderError
 
@@ -33,6 +42,12 @@ def parse_args(argv):
     p.add_argument("--head-hidden", type=int, default=None, help="default: 512 for dim 512, else dim")
     p.add_argument("--lr", type=float, default=DEFAULTS["lr"])
     p.add_argument("--val-fraction", type=float, default=0.1)
+    p.add_argument("--test-fraction", type=float, default=0.0,
+                   help="hold out this share per family as a test split (0.1 = the in-domain protocol's)")
+    p.add_argument("--protocol-out", default=None, help="with --test-fraction: append the members' in-domain "
+                   "protocol lines to this JSONL file (protocol.py format)")
+    p.add_argument("--checkpoints", default=None, help="save each member's state here as it finishes")
+    p.add_argument("--from-checkpoints", default=None, help="export the members saved here instead of training")
     p.add_argument("--split-seed", type=int, default=0)
     p.add_argument("--out", default="models")
     p.add_argument("--parity", default=None, help="also write PyTorch inputs/outputs of a few graphs here (JSON)")
@@ -57,21 +72,77 @@ def main(argv=None):
     if len(labelled) < 4:
         raise SystemExit("error: platform %s has only %d labelled graphs in %s" % (args.platform, len(labelled),
                                                                                  args.tensors))
-    # Everything labelled is either training or validation: the "test" share of in_domain() is zero here.
-    train_idx, val_idx, _ = splits.in_domain(labelled, data.families, test_fraction=0.0,
-                                             val_fraction=args.val_fraction, split_seed=args.split_seed)
+    train_idx, val_idx, test_idx = splits.in_domain(labelled, data.families, test_fraction=args.test_fraction,
+                                                    val_fraction=args.val_fraction, split_seed=args.split_seed)
+    if args.protocol_out and len(test_idx) == 0:
+        raise SystemExit("error: --protocol-out needs a test split (--test-fraction > 0)")
     config = {"epochs": args.epochs, "max_steps": args.max_steps, "dim": args.dim, "layers": args.layers,
               "head_hidden": args.head_hidden or (512 if args.dim == 512 else args.dim), "lr": args.lr,
               "variant": args.variant}
     seeds = list(range(args.first_seed, args.first_seed + args.members))
-    members, records, summary = ensemble.train_ensemble(args.model, data, args.platform, train_idx, val_idx, seeds,
-                                                        config, log)
+    if args.from_checkpoints:
+        members, records = load_checkpoints(args.from_checkpoints, args.model, data)
+        summary = ensemble.summarise_ensemble(args.model, data, args.platform, members, train_idx, val_idx,
+                                              records[0]["seed"])
+    else:
+        on_member = member_hook(args, data, (train_idx, val_idx, test_idx), log)
+        members, records, summary = ensemble.train_ensemble(args.model, data, args.platform, train_idx, val_idx,
+                                                            seeds, config, log, on_member)
     trained_on = {"mode": data.meta["mode"], "train": int(len(train_idx)), "validation": int(len(val_idx)),
+                  "test": int(len(test_idx)), "splitSeed": args.split_seed,
                   "families": sorted(set(data.families[i] for i in np.concatenate([train_idx, val_idx])))}
+    test = ensemble_test_metrics(args.model, data, args.platform, members, test_idx) if len(test_idx) else None
     entry = export.export_ensemble(members, records, summary, data, args.platform, args.model, args.out, trained_on,
-                                   parity_indices=val_idx[:4], parity_path=args.parity)
+                                   parity_indices=val_idx[:4], parity_path=args.parity, test=test)
     print(json.dumps({"id": entry["id"], "file": entry["file"], "validation": entry["validation"],
-                      "interval": entry["interval"], "ood": entry["ood"]}))
+                      "test": (test or {}).get("all"), "interval": entry["interval"], "ood": entry["ood"]}))
+
+
+def member_hook(args, data, split, log):
+    """What happens as each member finishes: its checkpoint and its in-domain protocol line."""
+    done = protocol.load_done(args.protocol_out) if args.protocol_out else set()
+    base = protocol.base_line("in-domain", None, args.platform, data, args.split_seed, split)
+
+    def on_member(model, record, last_state):
+        if args.checkpoints:
+            os.makedirs(args.checkpoints, exist_ok=True)
+            path = os.path.join(args.checkpoints, "member-%d.pt" % record["seed"])
+            torch.save({"state": model.state_dict(), "record": record}, path)
+            log("saved %s" % path)
+        if args.protocol_out:
+            variant = args.variant if args.model == "v2" else None
+            key = ("in-domain", None, args.model, variant, record["seed"], args.platform)
+            if key not in done:
+                result = protocol.score_on_test(model, record, last_state, data, args.platform, split[2])
+                protocol.append_line(args.protocol_out, {**base, **result, "variant": variant,
+                                                         "torch": torch.__version__})
+    return on_member
+
+
+def load_checkpoints(folder, model_name, data):
+    paths = sorted(glob.glob(os.path.join(folder, "member-*.pt")), key=lambda p: int(p.split("-")[-1][:-3]))
+    if not paths:
+        raise SystemExit("error: no member-<seed>.pt in %s" % folder)
+    members, records = [], []
+    for path in paths:
+        saved = torch.load(path)
+        record = saved["record"]
+        if record["model"] != model_name:
+            raise SystemExit("error: %s holds a %s member, not %s" % (path, record["model"], model_name))
+        model = loop.build_model(model_name, data, {**loop.DEFAULTS, **record["config"]})
+        model.load_state_dict(saved["state"])
+        model.eval()
+        members.append(model)
+        records.append(record)
+    return members, records
+
+
+def ensemble_test_metrics(model_name, data, platform, members, test_idx):
+    """The members' mean on the held-out test split, overall and per family."""
+    _, targets = data.labelled(platform)
+    kind = loop.model_kind(model_name)
+    mean = np.mean([loop.predict(m, data, test_idx, kind)[0] for m in members], axis=0)
+    return metrics.summary_by_family(targets[test_idx], mean, np.asarray(data.families)[test_idx])
 
 
 if __name__ == "__main__":

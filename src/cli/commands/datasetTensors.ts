@@ -5,12 +5,14 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { CliIO, UsageError } from '../command';
-import { DatasetFormatError, openDataset } from '../../core/dataset';
-import { buildTensorItems, type BuildResult, type TensorItems } from '../../core/dataset/tensors';
+import { DatasetFormatError, openDataset, type Dataset } from '../../core/dataset';
+import { buildTensorItems, type BuildOptions, type BuildResult, type TensorItems } from '../../core/dataset/tensors';
 import { writeTrainingTensors, type TokenizerMode } from '../../core/tokenizer';
 
 export interface TensorsArgs {
-  dir: string;
+  /** One data set folder, or several whose samples go into the same folders (e.g. the three HELP spaces, for
+   * cross-space training): platforms absent from a data set leave its samples unlabelled on them. */
+  dirs: string[];
   mode?: string;
   /** 'all' (default) or comma-separated platform ids, in the column order wanted. */
   platforms?: string;
@@ -87,12 +89,73 @@ function reportFailures(result: BuildResult, io: CliIO): void {
   if (failures.length > SHOWN_FAILURES) io.stderr(`  … and ${failures.length - SHOWN_FAILURES} more\n`);
 }
 
+/** The platforms asked for ('all': every platform of any of the data sets, in first-seen order). */
+function requestedPlatforms(sets: Dataset[], platforms: string | undefined): string[] {
+  if (platforms !== undefined && platforms !== 'all') {
+    const list = platforms.split(',').filter(Boolean);
+    if (list.length === 0) throw new UsageError(`--platforms needs 'all' or platform ids, got '${platforms}'`);
+    return list;
+  }
+  return [...new Set(sets.flatMap((ds) => ds.meta.platforms.map((p) => p.id)))];
+}
+
+/**
+ * Builds every data set's items for the platforms it has among those requested, then merges them per label
+ * batch. Merged data sets must not share family names or sample ids (a family is a split unit in training).
+ */
+function buildMerged(sets: Dataset[], platforms: string[], options: Omit<BuildOptions, 'platforms'>): BuildResult {
+  if (sets.length === 1) return buildTensorItems(sets[0], { ...options, platforms });
+  const missing = platforms.filter((p) => !sets.some((ds) => ds.meta.platforms.some((q) => q.id === p)));
+  if (missing.length) throw new DatasetFormatError(`no data set has platform ${missing.map((p) => `'${p}'`).join(', ')}`);
+  const families = new Map<string, string>();
+  for (const ds of sets) {
+    for (const f of ds.meta.families) {
+      const other = families.get(f);
+      if (other !== undefined) throw new DatasetFormatError(`${ds.meta.name} and ${other} both have a family '${f}'; they cannot share one tensor folder`);
+      families.set(f, ds.meta.name);
+    }
+  }
+  const unknown = options.families?.filter((f) => !families.has(f)) ?? [];
+  if (unknown.length) throw new DatasetFormatError(`no data set has family ${unknown.map((f) => `'${f}'`).join(', ')}`);
+  const groups = new Map<string, TensorItems>();
+  const failures: BuildResult['failures'] = [];
+  const ids = new Set<string>();
+  let attempted = 0;
+  for (const ds of sets) {
+    const own = platforms.filter((p) => ds.meta.platforms.some((q) => q.id === p));
+    const fams = options.families?.filter((f) => ds.meta.families.includes(f));
+    if (own.length === 0 || fams?.length === 0) continue;
+    const result = buildTensorItems(ds, { ...options, platforms: own, families: fams });
+    attempted += result.attempted;
+    failures.push(...result.failures);
+    for (const { group, items } of result.groups) {
+      const key = String(group.batch);
+      let merged = groups.get(key);
+      if (!merged) {
+        merged = { group: { batch: group.batch, platforms: [] }, items: [] };
+        groups.set(key, merged);
+      }
+      for (const item of items) {
+        if (ids.has(item.id)) throw new DatasetFormatError(`sample id '${item.id}' occurs in more than one data set`);
+        ids.add(item.id);
+        merged.items.push(item);
+      }
+      merged.group.platforms.push(...group.platforms.filter((p) => !merged.group.platforms.includes(p)));
+    }
+  }
+  // Platforms in the order asked, folders in batch order (as buildTensorItems orders them).
+  const out = [...groups.values()].sort((a, b) => (a.group.batch ?? 0) - (b.group.batch ?? 0));
+  for (const g of out) g.group.platforms = platforms.filter((p) => g.group.platforms.includes(p));
+  return { groups: out, failures, attempted };
+}
+
 export async function datasetTensors(args: TensorsArgs, io: CliIO): Promise<number> {
   const mode = args.mode ?? 'extended';
   if (mode !== 'extended' && mode !== 'reference') throw new UsageError(`--mode is 'extended' or 'reference', got '${mode}'`);
-  let ds;
+  if (args.dirs.length === 0) throw new UsageError('--dataset needs at least one data set name');
+  const sets: Dataset[] = [];
   try {
-    ds = openDataset(args.dir);
+    for (const dir of args.dirs) sets.push(openDataset(dir));
   } catch (err) {
     if (err instanceof DatasetFormatError) {
       io.stderr(`nar-lens dataset tensors: ${err.message}\n`);
@@ -100,16 +163,16 @@ export async function datasetTensors(args: TensorsArgs, io: CliIO): Promise<numb
     }
     throw err;
   }
-  for (const w of ds.warnings) io.stderr(`dataset tensors: warning: ${w}\n`);
+  for (const ds of sets) for (const w of ds.warnings) io.stderr(`dataset tensors: warning: ${w}\n`);
   const all = args.platforms === undefined || args.platforms === 'all';
-  const platforms = all ? ds.meta.platforms.map((p) => p.id) : args.platforms!.split(',').filter(Boolean);
-  if (platforms.length === 0) throw new UsageError(`--platforms needs 'all' or platform ids, got '${args.platforms}'`);
+  const platforms = requestedPlatforms(sets, args.platforms);
   const families = args.families?.split(',').filter(Boolean);
   if (families?.length === 0) throw new UsageError(`--families needs family names, got '${args.families}'`);
+  const name = sets.map((ds) => ds.meta.name).join('+');
   const started = performance.now();
   let result: BuildResult;
   try {
-    result = buildTensorItems(ds, { mode: mode as TokenizerMode, platforms, families, limit: args.limit, onProgress: progressReporter(io) });
+    result = buildMerged(sets, platforms, { mode: mode as TokenizerMode, families, limit: args.limit, onProgress: progressReporter(io) });
   } catch (err) {
     if (err instanceof DatasetFormatError) {
       io.stderr(`nar-lens dataset tensors: ${err.message}\n`);
@@ -126,16 +189,16 @@ export async function datasetTensors(args: TensorsArgs, io: CliIO): Promise<numb
     return 1;
   }
 
-  const tags = [ds.meta.name, mode, ...(all ? [] : [listTag(platforms)]), ...(families ? [`fam-${listTag(families, 'f')}`] : [])];
+  const tags = [name, mode, ...(all ? [] : [listTag(platforms)]), ...(families ? [`fam-${listTag(families, 'f')}`] : [])];
   const base = args.out ?? join(DEFAULT_TENSOR_ROOT, tags.join('-'));
   const folders = groupFolders(base, result.groups);
   const written = result.groups.map(({ group, items }, i) => {
     const labelled = Object.fromEntries(group.platforms.map((p) => [p, items.filter((it) => it.latencies[p] !== undefined).length]));
     writeFolderAtomically(folders[i], (tmp) => {
-      writeTrainingTensors(tmp, items, { dataset: ds.meta.name, platforms: group.platforms });
+      writeTrainingTensors(tmp, items, { dataset: name, platforms: group.platforms });
       // Provenance beside the contract's files (the reader ignores it): what was asked, what was skipped and why.
       const build = {
-        dataset: ds.meta.name, datasetDir: ds.dir, mode, platforms: group.platforms,
+        dataset: name, datasetDirs: sets.map((ds) => ds.dir), mode, platforms: group.platforms,
         labelBatch: group.batch ?? 'sample', graphs: items.length, labelled, attempted,
         families: families ?? 'all', limit: args.limit ?? null, failures, builtAt: new Date().toISOString(),
       };
@@ -149,7 +212,7 @@ export async function datasetTensors(args: TensorsArgs, io: CliIO): Promise<numb
       `${w.platforms.length} platform${w.platforms.length === 1 ? '' : 's'})\n`);
   }
   io.stdout(JSON.stringify({
-    dataset: ds.meta.name, mode, attempted, failed: failures.length, failures: failures.slice(0, SHOWN_FAILURES),
+    dataset: name, mode, attempted, failed: failures.length, failures: failures.slice(0, SHOWN_FAILURES),
     folders: written, seconds: { tokenize: Number(buildSeconds.toFixed(2)), total: Number(totalSeconds.toFixed(2)) },
   }) + '\n');
   return 0;

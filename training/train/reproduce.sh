@@ -1,0 +1,51 @@
+#!/bin/sh
+# The training runs behind bench/results/latency.md and the shipped predictors in models/, one lane at a time.
+# Two lanes run side by side on a 2-core machine (each uses one thread: at d=128 a second thread does not make a
+# step faster, a second process doubles the throughput). Every command resumes: finished protocol lines and
+# saved members are skipped. Tensor folders first (`tensors`, seconds).
+# Usage: sh training/train/reproduce.sh tensors|zoo|lofo-a|lofo-b|help   (from the repository root)
+set -e
+cd "$(dirname "$0")/../.."
+export NAR_TRAIN_THREADS=1
+RUNS=training/.runs
+T=$RUNS/tensors
+SIZE="--dim 128 --layers 2"
+train_module() { mod=$1; shift; sh training/train/run.sh -m "training.train.$mod" "$@"; }
+FAMS_A=alexnet,convnext,efficientnet,googlenet,mnasnet,mobilenetv2
+FAMS_B=mobilenetv3,nb201,resnet,squeezenet,vgg,vit
+HELP_PLATFORMS="gpu-titan-rtx-bs1 cpu-xeon-gold-6226"
+case "$1" in
+  tensors)
+    npm run --silent build
+    node dist/cli.js dataset tensors --dataset cpu-zoo --out $T/cpu-zoo-extended
+    for p in $HELP_PLATFORMS; do
+      node dist/cli.js dataset tensors --dataset help-nb201,help-fbnet,help-ofa --platforms $p --out $T/help-$p
+    done
+    ;;
+  zoo)
+    # Table 1 (in-domain 90/10): the V2 seeds are the shipped ort-cpu-x86-1t ensemble.
+    train_module train_predictor --tensors $T/cpu-zoo-extended --platform ort-cpu-x86-1t $SIZE --epochs 12 \
+      --members 3 --test-fraction 0.1 --protocol-out $RUNS/cpu-zoo-in-domain.jsonl \
+      --checkpoints $RUNS/checkpoints/ort-cpu-x86-1t-v2 --out models
+    train_module protocol --tensors $T/cpu-zoo-extended --platform ort-cpu-x86-1t --protocol in-domain \
+      --models flops,flops_mac,nnlp --seeds 0-2 $SIZE --epochs 12 --out $RUNS/cpu-zoo-in-domain.jsonl
+    ;;
+  lofo-a|lofo-b)
+    # Table 2 (leave one family out), one seed per held-out family, 4 epochs over the other 11 families.
+    fams=$FAMS_A; [ "$1" = lofo-b ] && fams=$FAMS_B
+    train_module protocol --tensors $T/cpu-zoo-extended --platform ort-cpu-x86-1t --protocol lofo --families $fams \
+      --models flops,flops_mac,v2,nnlp --seeds 0 $SIZE --epochs 4 --out $RUNS/cpu-zoo-lofo-$1.jsonl
+    ;;
+  help)
+    # HELP, one GPU and one CPU platform: in-domain per space (V2 seeds = shipped ensembles) and cross-space.
+    for p in $HELP_PLATFORMS; do
+      train_module train_predictor --tensors $T/help-$p --platform $p $SIZE --epochs 12 --members 3 \
+        --test-fraction 0.1 --protocol-out $RUNS/help-$p.jsonl --checkpoints $RUNS/checkpoints/$p-v2 --out models
+      train_module protocol --tensors $T/help-$p --platform $p --protocol in-domain \
+        --models flops,flops_mac,nnlp --seeds 0-2 $SIZE --epochs 12 --out $RUNS/help-$p.jsonl
+      train_module protocol --tensors $T/help-$p --platform $p --protocol lofo \
+        --models flops,flops_mac,v2,nnlp --seeds 0 $SIZE --epochs 8 --out $RUNS/help-$p.jsonl
+    done
+    ;;
+  *) echo "usage: sh training/train/reproduce.sh tensors|zoo|lofo-a|lofo-b|help" >&2; exit 2 ;;
+esac
