@@ -146,8 +146,12 @@ class ProtocolAndReport(unittest.TestCase):
                 lines = [json.loads(l) for l in f]
             lofo = [l for l in lines if l["protocol"] == "lofo"]
             self.assertTrue(all(l["heldOut"] == "beta" and set(l["selected"]["families"]) == {"beta"} for l in lofo))
+            noise = os.path.join(tmp, "noise.json")
+            with open(noise, "w", encoding="utf-8") as f:
+                json.dump({"platform": "synthetic-a", "passes": [3, 4], "subset": 20, "compared": 20,
+                           "medianDisagreement": 0.04, "p90Disagreement": 0.1, "maxDisagreement": 0.2}, f)
             with redirect_stdout(io.StringIO()):
-                report.main([runs, "--out", os.path.join(tmp, "bench")])
+                report.main([runs, "--noise", noise, "--out", os.path.join(tmp, "bench")])
             with open(os.path.join(tmp, "bench", "latency.md"), encoding="utf-8") as f:
                 md = f.read()
             with open(os.path.join(tmp, "bench", "latency.json"), encoding="utf-8") as f:
@@ -157,6 +161,31 @@ class ProtocolAndReport(unittest.TestCase):
             self.assertAlmostEqual(section["inDomain"]["v2"]["all"]["mape"]["avg"],
                                    np.mean([l["selected"]["all"]["mape"] for l in v2_runs]))
             self.assertEqual(section["inDomain"]["v2"]["all"]["mape"]["n"], 2)
+            v2_mapes = [l["selected"]["all"]["mape"] for l in v2_runs]
+            self.assertAlmostEqual(section["inDomain"]["v2"]["all"]["mape"]["std"], np.std(v2_mapes))
+            self.assertIn("%.2f ± %.2f" % (np.mean(v2_mapes), np.std(v2_mapes)), md)
+            self.assertIn("median 4.0 %, p90 10.0 %", md)
+            target = section["checks"]["noiseTarget"]
+            self.assertEqual(target["met"], np.mean(v2_mapes) <= 8.0)
+            nnlp_lofo = [l for l in lofo if l["model"] == "nnlp"]
+            v2_lofo = [l for l in lofo if l["model"] == "v2" and l["variant"] == "full"]
+            margin = section["checks"]["lofo"]["acc10MarginOverNnlp"]["points"]
+            self.assertAlmostEqual(margin, np.mean([l["selected"]["all"]["acc10"] for l in v2_lofo])
+                                   - np.mean([l["selected"]["all"]["acc10"] for l in nnlp_lofo]))
+            self.assertIn("### Checks", md)
+            # A tagged study (the ablation at fewer epochs) is not skipped by, nor mixed with, the untagged runs.
+            tagged = ["--tensors", folder, "--platform", "synthetic-a", "--protocol", "in-domain", "--models", "v2",
+                      "--variants", "full,no_static", "--seeds", "0", "--epochs", "1", "--dim", "16", "--out", runs,
+                      "--quiet", "--threads", "1", "--tag", "ablation"]
+            with redirect_stdout(io.StringIO()) as out:
+                protocol.main(tagged)
+            self.assertEqual(json.loads(out.getvalue())["written"], 2)
+            with redirect_stdout(io.StringIO()):
+                report.main([runs, "--out", os.path.join(tmp, "bench2")])
+            with open(os.path.join(tmp, "bench2", "latency.json"), encoding="utf-8") as f:
+                section2 = json.load(f)["sections"]["synthetic / synthetic-a (reference tokens)"]
+            self.assertEqual(section2["ablation"]["in-domain"]["full"]["mape"]["n"], 1)
+            self.assertEqual(section2["inDomain"]["v2"]["all"]["mape"]["n"], 2)
             self.assertIn("| beta |", md)
             self.assertIn("### Leave one family out", md)
             self.assertIn("− static features", md)

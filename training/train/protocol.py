@@ -40,7 +40,8 @@ def parse_seeds(text):
 
 
 def run_key(line):
-    return (line["protocol"], line["heldOut"], line["model"], line.get("variant"), line["seed"], line["platform"])
+    return (line["protocol"], line["heldOut"], line["model"], line.get("variant"), line["seed"], line["platform"],
+            line.get("tag"))
 
 
 def load_done(path):
@@ -153,6 +154,8 @@ def parse_args(argv):
     p.add_argument("--out", required=True)
     p.add_argument("--paper-selection", action="store_true",
                    help="also record the test metrics of the best-on-TEST epoch (the reference's optimistic protocol)")
+    p.add_argument("--tag", default=None, help="marks the lines of a separate study (e.g. 'ablation' at fewer "
+                   "epochs), so that they neither skip nor mix with the untagged runs of the same setting")
     p.add_argument("--threads", type=int, default=None)
     p.add_argument("--quiet", action="store_true")
     return p.parse_args(argv)
@@ -194,7 +197,7 @@ def main(argv=None):
                 for v in (variants if m == "v2" else [None]):
                     jobs.extend((m, v, s) for s in parse_seeds(args.seeds))
         for model_name, variant, seed in jobs:
-            key = (protocol, held_out, model_name, variant, seed, args.platform)
+            key = (protocol, held_out, model_name, variant, seed, args.platform, args.tag)
             if key in done:
                 continue
             log("%s %s %s %s seed %d" % (protocol, held_out or "", model_name, variant or "", seed))
@@ -203,7 +206,8 @@ def main(argv=None):
             else:
                 result = evaluate_neural(model_name, data, args.platform, split, {**config, "variant": variant or "full"},
                                          seed, log, args.paper_selection)
-            append_line(args.out, {**base, **result, "variant": variant, "torch": torch.__version__})
+            append_line(args.out, {**base, **result, "variant": variant, "torch": torch.__version__,
+                                   **({"tag": args.tag} if args.tag else {})})
             written += 1
     print(json.dumps({"out": args.out, "written": written, "skipped": len(done)}))
 

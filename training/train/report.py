@@ -1,11 +1,14 @@
 """Turns protocol JSON lines into bench/results/latency.md and latency.json, in the shape of the paper's
-Tables 1 (in-domain), 2 (leave-one-family-out) and 5 (ablations), one section per (data set, platform).
+Tables 1 (in-domain), 2 (leave-one-family-out; for the HELP spaces: cross-space) and 5 (ablations), one section
+per (data set, platform), with the data set sizes, settings, seeds and the measured label noise floor beside the
+errors, and the acceptance comparisons computed from the same numbers (report_markdown.py lays them out).
 
-"avg" is the mean over the seeds of a cell, "best" the best seed (lowest MAPE, highest Acc); n is the number of
-seeds. Numbers are the test split scored with the validation-selected state; the last-epoch state's MAPE is in
-the JSON ("last") because the paper's own protocol selected on the test split (spec §8.8) and we do not.
+Cells are mean ± std over the seeds of a setting (n = seeds); "best" (the paper's other statistic) is in the
+JSON. Numbers are the test split scored with the validation-selected state; the last-epoch state is in the JSON
+("lastAll") because the paper's own protocol selected on the test split (spec §8.8) and we do not. Lines with a
+`tag` (e.g. "ablation", a study at fewer epochs) only feed the ablation table.
 
-    /usr/bin/python3 -m training.train.report training/.runs/*.jsonl [--out bench/results]
+    /usr/bin/python3 -m training.train.report bench/results/runs/*.jsonl [--noise FILE ...] [--out bench/results]
 """
 import argparse
 import json
@@ -14,10 +17,11 @@ from collections import defaultdict
 
 import numpy as np
 
+from .report_markdown import render
+
 MODEL_ORDER = ["flops", "flops_mac", "nnlp", "v2"]
-MODEL_TITLES = {"flops": "FLOPs", "flops_mac": "FLOPs+MAC", "nnlp": "NNLP", "v2": "NAR-Former V2"}
-VARIANT_TITLES = {"full": "V2 (full)", "no_type_aware": "− type-aware enhancement", "plain_ffn": "plain FFN (no GFFN)",
-                  "global_attention": "global attention", "no_static": "− static features"}
+VARIANTS = ["full", "no_type_aware", "plain_ffn", "global_attention", "no_static"]
+METRICS = {"mape": False, "acc10": True, "acc5": True, "kendall": True}  # name -> higher is better
 
 
 def read_lines(paths):
@@ -34,27 +38,124 @@ def read_lines(paths):
     return lines
 
 
+def read_noise(paths):
+    """{platform: noise report} from `nar-lens dataset noise --json` outputs."""
+    floors = {}
+    for path in paths:
+        with open(path, encoding="utf-8") as f:
+            report = json.load(f)
+        floors[report["platform"]] = report
+    return floors
+
+
 def aggregate(values, higher_is_better):
     values = [v for v in values if v is not None and np.isfinite(v)]
     if not values:
         return None
-    return {"avg": float(np.mean(values)), "best": float(max(values) if higher_is_better else min(values)),
-            "std": float(np.std(values)), "n": len(values)}
+    return {"avg": float(np.mean(values)), "std": float(np.std(values)),
+            "best": float(max(values) if higher_is_better else min(values)), "n": len(values)}
 
 
-def cell(runs, scope, family=None, state="selected"):
-    """Aggregated metrics of `runs` for the 'all' scope or one family."""
+def cell(runs, family=None, state="selected"):
+    """Aggregated metrics of `runs` over all test graphs, or over one family's."""
     picked = []
     for r in runs:
         s = r[state]["all"] if family is None else r[state]["families"].get(family)
         if s is not None:
             picked.append(s)
-    return {"mape": aggregate([s["mape"] for s in picked], False), "acc10": aggregate([s["acc10"] for s in picked], True),
-            "acc5": aggregate([s["acc5"] for s in picked], True), "kendall": aggregate([s["kendall"] for s in picked], True)}
+    return {m: aggregate([s[m] for s in picked], better) for m, better in METRICS.items()}
 
 
-def build(lines):
-    """{section: {"inDomain": {...}, "lofo": {...}, "ablation": {...}}} keyed "<dataset> / <platform>"."""
+def settings(runs):
+    """What each model was trained with: size, epochs, parameters, split sizes (one entry per distinct setting)."""
+    out = defaultdict(list)
+    for r in runs:
+        c = r.get("config") or {}
+        key = {"epochs": c.get("epochs"), "dim": c.get("dim"), "layers": c.get("layers"),
+               "parameters": r.get("parameters")} if r["model"] in ("v2", "nnlp") else {"fit": "log-linear least squares"}
+        if key not in out[r["model"]]:
+            out[r["model"]].append(key)
+    return dict(out)
+
+
+def in_domain_table(by):
+    table = {}
+    families = sorted({f for rs in by.values() for r in rs if r["protocol"] == "in-domain"
+                       for f in r["selected"]["families"]})
+    for model in MODEL_ORDER:
+        rs = by.get(("in-domain", None, model, "full" if model == "v2" else None, None), [])
+        if not rs:
+            continue
+        table[model] = {"all": cell(rs), "families": {f: cell(rs, f) for f in families},
+                        "lastAll": cell(rs, state="last"), "split": rs[0]["split"]}
+        paper = [r for r in rs if "testSelected" in r]
+        if paper:
+            table[model]["testSelectedAll"] = cell(paper, state="testSelected")
+    return table
+
+
+def lofo_table(by):
+    table = {}
+    held = sorted({k[1] for k in by if k[0] == "lofo"})
+    for model in MODEL_ORDER:
+        variant = "full" if model == "v2" else None
+        cells = {f: {**cell(by[("lofo", f, model, variant, None)]), "split": by[("lofo", f, model, variant, None)][0]["split"]}
+                 for f in held if by.get(("lofo", f, model, variant, None))}
+        if cells:
+            table[model] = cells
+    return table
+
+
+def ablation_table(by):
+    """Tagged 'ablation' runs when there are any (every variant, the same epochs), else untagged variant runs."""
+    tag = "ablation" if any(k[4] == "ablation" for k in by) else None
+    table = {}
+    for protocol in ("in-domain", "lofo"):
+        for variant in VARIANTS:
+            rs = [r for k, rr in by.items() if k[0] == protocol and k[2] == "v2" and k[3] == variant and k[4] == tag
+                  for r in rr]
+            if rs:
+                table.setdefault(protocol, {})[variant] = {**cell(rs), "epochs": rs[0].get("config", {}).get("epochs")}
+    # one variant alone is no ablation
+    return {p: t for p, t in table.items() if len(t) > 1}
+
+
+def compare(a, b, metric):
+    """a's mean minus b's mean (None when either is missing)."""
+    if not a or not b or a.get(metric) is None or b.get(metric) is None:
+        return None
+    return a[metric]["avg"] - b[metric]["avg"]
+
+
+def checks(entry, noise):
+    """The issue's acceptance comparisons, computed: V2 against each baseline in-domain and unseen-structure,
+    in-domain MAPE against 2x the label noise floor, the unseen-structure Acc(10%) margin over NNLP."""
+    out = {}
+    ind = entry["inDomain"]
+    if "v2" in ind:
+        v2 = ind["v2"]["all"]
+        out["inDomain"] = {m: {"mapeDiff": compare(v2, ind[m]["all"], "mape"),
+                               "acc10Diff": compare(v2, ind[m]["all"], "acc10")} for m in ind if m != "v2"}
+        if noise:
+            floor = 100.0 * noise["medianDisagreement"]
+            out["noiseTarget"] = {"v2Mape": v2["mape"]["avg"], "noiseMedian": floor, "limit": 2 * floor,
+                                  "met": v2["mape"]["avg"] <= 2 * floor}
+    lofo = entry["lofo"]
+    if "v2" in lofo:
+        def mean_over_held(model, metric):
+            vals = [c[metric]["avg"] for c in lofo[model].values() if c.get(metric)]
+            return float(np.mean(vals)) if vals else None
+        averages = {m: {"mape": mean_over_held(m, "mape"), "acc10": mean_over_held(m, "acc10")} for m in lofo}
+        out["lofo"] = {"averages": averages}
+        if "nnlp" in averages and averages["nnlp"]["acc10"] is not None:
+            margin = averages["v2"]["acc10"] - averages["nnlp"]["acc10"]
+            out["lofo"]["acc10MarginOverNnlp"] = {"points": margin, "target": 8.0, "met": margin >= 8.0}
+    return out
+
+
+def build(lines, noise_floors=None):
+    """{section: entry} keyed "<dataset> / <platform> (<mode> tokens)"."""
+    noise_floors = noise_floors or {}
     groups = defaultdict(list)
     for line in lines:
         groups["%s / %s (%s tokens)" % (line["dataset"], line["platform"], line["mode"])].append(line)
@@ -62,123 +163,31 @@ def build(lines):
     for section, runs in sorted(groups.items()):
         by = defaultdict(list)
         for r in runs:
-            by[(r["protocol"], r["heldOut"], r["model"], r.get("variant") or None)].append(r)
-        entry = {"inDomain": {}, "lofo": {}, "ablation": {}}
-        in_domain_families = sorted({f for r in runs if r["protocol"] == "in-domain"
-                                     for f in r["selected"]["families"]})
-        for model in MODEL_ORDER:
-            variant = "full" if model == "v2" else None
-            rs = by.get(("in-domain", None, model, variant), [])
-            if rs:
-                entry["inDomain"][model] = {"all": cell(rs, "all"),
-                                            "families": {f: cell(rs, "family", f) for f in in_domain_families},
-                                            "lastAll": cell(rs, "all", state="last")}
-                paper = [r for r in rs if "testSelected" in r]
-                if paper:
-                    entry["inDomain"][model]["testSelectedAll"] = cell(paper, "all", state="testSelected")
-        held = sorted({r["heldOut"] for r in runs if r["protocol"] == "lofo"})
-        for model in MODEL_ORDER:
-            variant = "full" if model == "v2" else None
-            cells = {f: cell(by[("lofo", f, model, variant)], "all") for f in held if by.get(("lofo", f, model, variant))}
-            if cells:
-                entry["lofo"][model] = cells
-        for variant in VARIANT_TITLES:
-            rs = by.get(("in-domain", None, "v2", variant), [])
-            if rs:
-                entry["ablation"][variant] = cell(rs, "all")
-            lofo_rs = [r for (p, _, m, v), rr in by.items() if p == "lofo" and m == "v2" and v == variant for r in rr]
-            if lofo_rs:
-                entry["ablation"].setdefault("lofo", {})[variant] = cell(lofo_rs, "all")
+            by[(r["protocol"], r["heldOut"], r["model"], r.get("variant") or None, r.get("tag"))].append(r)
+        first = runs[0]
+        entry = {"dataset": first["dataset"], "platform": first["platform"], "mode": first["mode"],
+                 "settings": settings([r for r in runs if not r.get("tag")]),
+                 "noiseFloor": noise_floors.get(first["platform"]),
+                 "inDomain": in_domain_table(by), "lofo": lofo_table(by), "ablation": ablation_table(by)}
+        entry["checks"] = checks(entry, entry["noiseFloor"])
         report[section] = entry
     return report
-
-
-def fmt(agg, digits=2):
-    if agg is None:
-        return "–"
-    if agg["n"] == 1:
-        return "%.*f" % (digits, agg["avg"])
-    return "%.*f / %.*f" % (digits, agg["avg"], digits, agg["best"])
-
-
-def render(report):
-    out = ["# Latency prediction results", "",
-           "Generated by `training/train/report.py` from protocol runs (`training/train/protocol.py`). "
-           "Cells are avg / best over seeds (one number when one run); MAPE and Acc in %, test split, "
-           "state selected on the validation split. FLOPs and FLOPs+MAC are log-linear least-squares fits.", ""]
-    for section, entry in report.items():
-        out += ["## " + section, ""]
-        if entry["inDomain"]:
-            models = [m for m in MODEL_ORDER if m in entry["inDomain"]]
-            out += ["### In-domain (Table 1 layout): MAPE · Acc(10%)", "",
-                    "| Test family | " + " | ".join(MODEL_TITLES[m] + " MAPE" for m in models) + " | "
-                    + " | ".join(MODEL_TITLES[m] + " Acc(10%)" for m in models) + " |",
-                    "|---" * (1 + 2 * len(models)) + "|"]
-            families = ["All"] + sorted(next(iter(entry["inDomain"].values()))["families"])
-            for fam in families:
-                cells = [entry["inDomain"][m]["all"] if fam == "All" else entry["inDomain"][m]["families"].get(fam)
-                         for m in models]
-                out.append("| %s | %s | %s |" % (fam, " | ".join(fmt(c["mape"]) if c else "–" for c in cells),
-                                                  " | ".join(fmt(c["acc10"]) if c else "–" for c in cells)))
-            seeds = ", ".join("%s n=%d" % (MODEL_TITLES[m], entry["inDomain"][m]["all"]["mape"]["n"]) for m in models)
-            out += ["", "Runs per cell: " + seeds + ".", ""]
-            last = ["%s %s" % (MODEL_TITLES[m], fmt(entry["inDomain"][m]["lastAll"]["mape"])) for m in models
-                    if m in ("nnlp", "v2")]
-            if last:
-                out += ["All-family MAPE of the last epoch instead of the validation-selected one: " + ", ".join(last) + ".",
-                        ""]
-            paper = ["%s %s" % (MODEL_TITLES[m], fmt(entry["inDomain"][m]["testSelectedAll"]["mape"])) for m in models
-                     if "testSelectedAll" in entry["inDomain"][m]]
-            if paper:
-                out += ["The reference's own protocol (epoch chosen on the test split, optimistic; spec §8.8), "
-                        "all-family MAPE: " + ", ".join(paper) + ".", ""]
-        if entry["lofo"]:
-            models = [m for m in MODEL_ORDER if m in entry["lofo"]]
-            held = sorted({f for m in models for f in entry["lofo"][m]})
-            out += ["### Leave one family out (Table 2 layout): MAPE · Acc(10%)", "",
-                    "| Held-out family | " + " | ".join(MODEL_TITLES[m] for m in models) + " |",
-                    "|---" * (1 + len(models)) + "|"]
-            averages = {m: [] for m in models}
-            for fam in held:
-                row = []
-                for m in models:
-                    c = entry["lofo"][m].get(fam)
-                    row.append("%s · %s" % (fmt(c["mape"]), fmt(c["acc10"])) if c and c["mape"] else "–")
-                    if c and c["mape"]:
-                        averages[m].append((c["mape"]["avg"], c["mape"]["best"], c["acc10"]["avg"], c["acc10"]["best"]))
-                out.append("| %s | %s |" % (fam, " | ".join(row)))
-            avg_row = []
-            for m in models:
-                a = np.mean(averages[m], axis=0) if averages[m] else None
-                avg_row.append("%.2f / %.2f · %.2f / %.2f" % tuple(a) if a is not None else "–")
-            out += ["| **Average** | %s |" % " | ".join(avg_row), ""]
-        ablation = {k: v for k, v in entry["ablation"].items() if k != "lofo"}
-        if len(ablation) > 1 or len(entry["ablation"].get("lofo", {})) > 1:
-            out += ["### V2 ablations (Table 5 layout, in-domain): MAPE · Acc(10%) · Acc(5%)", "",
-                    "| Variant | MAPE | Acc(10%) | Acc(5%) | Kendall τ |", "|---|---|---|---|---|"]
-            for variant, c in ablation.items():
-                out.append("| %s | %s | %s | %s | %s |" % (VARIANT_TITLES[variant], fmt(c["mape"]), fmt(c["acc10"]),
-                                                          fmt(c["acc5"]), fmt(c["kendall"], 3)))
-            for variant, c in entry["ablation"].get("lofo", {}).items():
-                out.append("| %s (leave-one-family-out, all held-out graphs) | %s | %s | %s | %s |"
-                           % (VARIANT_TITLES[variant], fmt(c["mape"]), fmt(c["acc10"]), fmt(c["acc5"]),
-                              fmt(c["kendall"], 3)))
-            out.append("")
-    return "\n".join(out)
 
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("runs", nargs="+", help="protocol JSON-lines files")
+    p.add_argument("--noise", nargs="*", default=[], help="`nar-lens dataset noise --json` outputs (per platform)")
     p.add_argument("--out", default="bench/results")
     args = p.parse_args(argv)
     lines = read_lines(args.runs)
     if not lines:
         raise SystemExit("error: no runs in %s" % ", ".join(args.runs))
-    report = build(lines)
+    report = build(lines, read_noise(args.noise))
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "latency.json"), "w", encoding="utf-8") as f:
-        json.dump({"sources": args.runs, "runs": len(lines), "sections": report}, f, indent=1)
+        json.dump({"sources": [os.path.basename(r) for r in args.runs], "runs": len(lines), "sections": report}, f,
+                  indent=1)
         f.write("\n")
     with open(os.path.join(args.out, "latency.md"), "w", encoding="utf-8") as f:
         f.write(render(report) + "\n")

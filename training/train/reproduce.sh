@@ -3,12 +3,13 @@
 # Two lanes run side by side on a 2-core machine (each uses one thread: at d=128 a second thread does not make a
 # step faster, a second process doubles the throughput). Every command resumes: finished protocol lines and
 # saved members are skipped. Tensor folders first (`tensors`, seconds).
-# Usage: sh training/train/reproduce.sh tensors|zoo|lofo-a|lofo-b|help   (from the repository root)
+# Usage: sh training/train/reproduce.sh tensors|zoo|lofo-a|lofo-b|ablation|help [platform...]   (from the repository root)
 set -e
 cd "$(dirname "$0")/../.."
 export NAR_TRAIN_THREADS=1
 RUNS=training/.runs
 T=$RUNS/tensors
+OUT=bench/results/runs   # protocol lines (committed; `npm run report` reads them)
 SIZE="--dim 128 --layers 2"
 train_module() { mod=$1; shift; sh training/train/run.sh -m "training.train.$mod" "$@"; }
 FAMS_A=alexnet,convnext,efficientnet,googlenet,mnasnet,mobilenetv2
@@ -25,27 +26,35 @@ case "$1" in
   zoo)
     # Table 1 (in-domain 90/10): the V2 seeds are the shipped ort-cpu-x86-1t ensemble.
     train_module train_predictor --tensors $T/cpu-zoo-extended --platform ort-cpu-x86-1t $SIZE --epochs 12 \
-      --members 3 --test-fraction 0.1 --protocol-out $RUNS/cpu-zoo-in-domain.jsonl \
+      --members 3 --test-fraction 0.1 --protocol-out $OUT/cpu-zoo-in-domain.jsonl \
       --checkpoints $RUNS/checkpoints/ort-cpu-x86-1t-v2 --out models
     train_module protocol --tensors $T/cpu-zoo-extended --platform ort-cpu-x86-1t --protocol in-domain \
-      --models flops,flops_mac,nnlp --seeds 0-2 $SIZE --epochs 12 --out $RUNS/cpu-zoo-in-domain.jsonl
+      --models flops,flops_mac,nnlp --seeds 0-2 $SIZE --epochs 12 --out $OUT/cpu-zoo-in-domain.jsonl
     ;;
   lofo-a|lofo-b)
     # Table 2 (leave one family out), one seed per held-out family, 4 epochs over the other 11 families.
     fams=$FAMS_A; [ "$1" = lofo-b ] && fams=$FAMS_B
     train_module protocol --tensors $T/cpu-zoo-extended --platform ort-cpu-x86-1t --protocol lofo --families $fams \
-      --models flops,flops_mac,v2,nnlp --seeds 0 $SIZE --epochs 4 --out $RUNS/cpu-zoo-lofo-$1.jsonl
+      --models flops,flops_mac,v2,nnlp --seeds 0 $SIZE --epochs 4 --out $OUT/cpu-zoo-$1.jsonl
+    ;;
+  ablation)
+    # Table 5: V2 variants in-domain, one seed, 4 epochs each (tagged: kept apart from the 12-epoch Table 1 runs).
+    train_module protocol --tensors $T/cpu-zoo-extended --platform ort-cpu-x86-1t --protocol in-domain --models v2 \
+      --variants full,no_type_aware,plain_ffn,global_attention,no_static --seeds 0 $SIZE --epochs 4 --tag ablation \
+      --out $OUT/cpu-zoo-ablation.jsonl
     ;;
   help)
-    # HELP, one GPU and one CPU platform: in-domain per space (V2 seeds = shipped ensembles) and cross-space.
-    for p in $HELP_PLATFORMS; do
+    # HELP, one GPU and one CPU platform (or those named): in-domain per space (V2 seeds = shipped ensembles)
+    # and cross-space (lofo over the spaces: train on two, test on the third).
+    shift
+    for p in ${*:-$HELP_PLATFORMS}; do
       train_module train_predictor --tensors $T/help-$p --platform $p $SIZE --epochs 12 --members 3 \
-        --test-fraction 0.1 --protocol-out $RUNS/help-$p.jsonl --checkpoints $RUNS/checkpoints/$p-v2 --out models
+        --test-fraction 0.1 --protocol-out $OUT/help-$p.jsonl --checkpoints $RUNS/checkpoints/$p-v2 --out models
       train_module protocol --tensors $T/help-$p --platform $p --protocol in-domain \
-        --models flops,flops_mac,nnlp --seeds 0-2 $SIZE --epochs 12 --out $RUNS/help-$p.jsonl
+        --models flops,flops_mac,nnlp --seeds 0-2 $SIZE --epochs 12 --out $OUT/help-$p.jsonl
       train_module protocol --tensors $T/help-$p --platform $p --protocol lofo \
-        --models flops,flops_mac,v2,nnlp --seeds 0 $SIZE --epochs 8 --out $RUNS/help-$p.jsonl
+        --models flops,flops_mac,v2,nnlp --seeds 0 $SIZE --epochs 8 --out $OUT/help-$p.jsonl
     done
     ;;
-  *) echo "usage: sh training/train/reproduce.sh tensors|zoo|lofo-a|lofo-b|help" >&2; exit 2 ;;
+  *) echo "usage: sh training/train/reproduce.sh tensors|zoo|lofo-a|lofo-b|ablation|help" >&2; exit 2 ;;
 esac

@@ -111,7 +111,7 @@ def member_hook(args, data, split, log):
             log("saved %s" % path)
         if args.protocol_out:
             variant = args.variant if args.model == "v2" else None
-            key = ("in-domain", None, args.model, variant, record["seed"], args.platform)
+            key = ("in-domain", None, args.model, variant, record["seed"], args.platform, None)
             if key not in done:
                 result = protocol.score_on_test(model, record, last_state, data, args.platform, split[2])
                 protocol.append_line(args.protocol_out, {**base, **result, "variant": variant,

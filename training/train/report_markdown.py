@@ -1,0 +1,158 @@
+"""Markdown layout of the latency report (report.py builds the numbers): the paper's Table 1 / 2 / 5 layouts per
+(data set, platform), with the settings, split sizes, seeds and label noise floor beside them."""
+
+MODEL_TITLES = {"flops": "FLOPs", "flops_mac": "FLOPs+MAC", "nnlp": "NNLP", "v2": "NAR-Former V2"}
+VARIANT_TITLES = {"full": "V2 (full)", "no_type_aware": "− type-aware enhancement", "plain_ffn": "plain FFN (no GFFN)",
+                  "global_attention": "global attention", "no_static": "− static features"}
+MODEL_ORDER = ["flops", "flops_mac", "nnlp", "v2"]
+
+
+def fmt(agg, digits=2):
+    """mean ± std over seeds; one number for one run."""
+    if agg is None:
+        return "–"
+    if agg["n"] == 1:
+        return "%.*f" % (digits, agg["avg"])
+    return "%.*f ± %.*f" % (digits, agg["avg"], digits, agg["std"])
+
+
+def is_cross_space(entry):
+    """The HELP data sets' families are search spaces: leave-one-out there is the paper's cross-space setting."""
+    return "help-" in entry["dataset"]
+
+
+def settings_lines(entry):
+    out = []
+    for model in MODEL_ORDER:
+        for s in entry["settings"].get(model, []):
+            if "fit" in s:
+                out.append("%s: %s." % (MODEL_TITLES[model], s["fit"]))
+            else:
+                out.append("%s: d=%s, L=%s, %s parameters, %s epochs." % (MODEL_TITLES[model], s["dim"], s["layers"],
+                                                                          "{:,}".format(s["parameters"] or 0), s["epochs"]))
+    noise = entry["noiseFloor"]
+    if noise:
+        out.append("Label noise floor on %s (passes %s vs %s over a fixed %d-model subset): median %.1f %%, "
+                   "p90 %.1f %%." % (noise["platform"], noise["passes"][0], noise["passes"][1], noise["compared"],
+                                     100 * noise["medianDisagreement"], 100 * noise["p90Disagreement"]))
+    else:
+        out.append("Label noise floor: not measured by us (published labels).")
+    return ["- " + line for line in out] + [""]
+
+
+def in_domain_lines(entry):
+    table = entry["inDomain"]
+    models = [m for m in MODEL_ORDER if m in table]
+    split = next(iter(table.values()))["split"]
+    out = ["### In-domain (Table 1 layout)", "",
+           "Per family %s: train %d, validation %d, test %d graphs. MAPE and Acc in %%, test split." % (
+               "(search space)" if is_cross_space(entry) else "90/10, validation carved from the 90",
+               split["train"], split["validation"], split["test"]), "",
+           "| Test family | " + " | ".join(MODEL_TITLES[m] + " MAPE" for m in models) + " | "
+           + " | ".join(MODEL_TITLES[m] + " Acc(10%)" for m in models) + " |",
+           "|---" * (1 + 2 * len(models)) + "|"]
+    families = ["All"] + sorted(table[models[0]]["families"])
+    for fam in families:
+        cells = [table[m]["all"] if fam == "All" else table[m]["families"].get(fam) for m in models]
+        out.append("| %s | %s | %s |" % ("**All**" if fam == "All" else fam,
+                                         " | ".join(fmt(c["mape"]) if c else "–" for c in cells),
+                                         " | ".join(fmt(c["acc10"]) if c else "–" for c in cells)))
+    out += ["", "Seeds per cell: " + ", ".join("%s %d" % (MODEL_TITLES[m], table[m]["all"]["mape"]["n"])
+                                               for m in models) + ". "
+            + "Acc(5%%) and Kendall τ of all test graphs: " + ", ".join(
+                "%s %s / %s" % (MODEL_TITLES[m], fmt(table[m]["all"]["acc5"]), fmt(table[m]["all"]["kendall"], 3))
+                for m in models) + ".", ""]
+    last = ["%s %s" % (MODEL_TITLES[m], fmt(table[m]["lastAll"]["mape"])) for m in models if m in ("nnlp", "v2")]
+    if last:
+        out += ["All-family MAPE of the last epoch instead of the validation-selected one: " + ", ".join(last) + ".", ""]
+    paper = ["%s %s" % (MODEL_TITLES[m], fmt(table[m]["testSelectedAll"]["mape"])) for m in models
+             if "testSelectedAll" in table[m]]
+    if paper:
+        out += ["The reference's own protocol (epoch chosen on the test split, optimistic; spec §8.8), "
+                "all-family MAPE: " + ", ".join(paper) + ".", ""]
+    return out
+
+
+def lofo_lines(entry):
+    table = entry["lofo"]
+    models = [m for m in MODEL_ORDER if m in table]
+    held = sorted({f for m in models for f in table[m]})
+    title = ("### Cross-space, unseen structure (train on the other spaces, test on one)" if is_cross_space(entry)
+             else "### Leave one family out, unseen structure (Table 2 layout)")
+    out = [title, "", "Cells: MAPE · Acc(10%) on every graph of the held-out family.", "",
+           "| Held-out | " + " | ".join(MODEL_TITLES[m] for m in models) + " |", "|---" * (1 + len(models)) + "|"]
+    for fam in held:
+        row = []
+        for m in models:
+            c = table[m].get(fam)
+            row.append("%s · %s" % (fmt(c["mape"]), fmt(c["acc10"])) if c and c["mape"] else "–")
+        out.append("| %s | %s |" % (fam, " | ".join(row)))
+    averages = entry["checks"].get("lofo", {}).get("averages", {})
+    out.append("| **Average** | %s |" % " | ".join(
+        "%.2f · %.2f" % (averages[m]["mape"], averages[m]["acc10"]) if averages.get(m, {}).get("mape") is not None
+        else "–" for m in models))
+    seeds = {m: max(c["mape"]["n"] for c in table[m].values() if c["mape"]) for m in models}
+    split = next(iter(table[models[0]].values()))["split"]
+    out += ["", "Seeds per held-out family: " + ", ".join("%s %d" % (MODEL_TITLES[m], n) for m, n in seeds.items())
+            + ". Training set of one held-out run: about %d graphs (+ %d validation)." % (split["train"], split["validation"]),
+            ""]
+    return out
+
+
+def ablation_lines(entry):
+    out = []
+    for protocol, table in entry["ablation"].items():
+        epochs = {c["epochs"] for c in table.values()}
+        out += ["### V2 ablations (Table 5 layout, %s, %s epochs)" % (protocol, "/".join(str(e) for e in epochs)), "",
+                "| Variant | MAPE | Acc(10%) | Acc(5%) | Kendall τ |", "|---|---|---|---|---|"]
+        for variant, c in table.items():
+            out.append("| %s | %s | %s | %s | %s |" % (VARIANT_TITLES[variant], fmt(c["mape"]), fmt(c["acc10"]),
+                                                      fmt(c["acc5"]), fmt(c["kendall"], 3)))
+        out.append("")
+    return out
+
+
+def check_lines(entry):
+    c = entry["checks"]
+    out = []
+    for model, diff in c.get("inDomain", {}).items():
+        if diff["mapeDiff"] is not None:
+            better = diff["mapeDiff"] < 0 and (diff["acc10Diff"] or 0) > 0
+            out.append("In-domain, V2 vs %s: MAPE %+.2f points, Acc(10%%) %+.2f points — %s." % (
+                MODEL_TITLES[model], diff["mapeDiff"], diff["acc10Diff"] or 0, "V2 better on both" if better else
+                "V2 is NOT better on both"))
+    if "noiseTarget" in c:
+        t = c["noiseTarget"]
+        out.append("In-domain V2 MAPE %.2f %% against 2 × the label noise floor (%.2f %%): %s." % (
+            t["v2Mape"], t["limit"], "met" if t["met"] else "NOT met"))
+    lofo = c.get("lofo", {})
+    for model, avg in lofo.get("averages", {}).items():
+        if model != "v2" and avg["mape"] is not None:
+            v2 = lofo["averages"]["v2"]
+            better = v2["mape"] < avg["mape"] and v2["acc10"] > avg["acc10"]
+            out.append("Unseen structure (average over held-out families), V2 vs %s: MAPE %.2f vs %.2f, "
+                       "Acc(10%%) %.2f vs %.2f — %s." % (MODEL_TITLES[model], v2["mape"], avg["mape"], v2["acc10"],
+                                                        avg["acc10"], "V2 better on both" if better else
+                                                        "V2 is NOT better on both"))
+    if "acc10MarginOverNnlp" in lofo:
+        m = lofo["acc10MarginOverNnlp"]
+        out.append("Unseen-structure Acc(10%%) margin over NNLP: %+.2f points (target ≥ %.0f): %s." % (
+            m["points"], m["target"], "met" if m["met"] else "NOT met"))
+    return (["### Checks (computed from the tables above)", ""] + ["- " + line for line in out] + [""]) if out else []
+
+
+def render(report):
+    out = ["# Latency prediction results", "",
+           "Generated by `npm run report` (`training/train/report.py`) from the protocol runs in "
+           "`bench/results/runs/` (`training/train/reproduce.sh`). Cells are mean ± std over seeds (one number for one "
+           "run); MAPE and Acc in %, test split, the state selected on the validation split (never on the test "
+           "split). FLOPs and FLOPs+MAC are log-linear least-squares fits on train + validation.", ""]
+    for section, entry in report.items():
+        out += ["## " + section, ""] + settings_lines(entry)
+        if entry["inDomain"]:
+            out += in_domain_lines(entry)
+        if entry["lofo"]:
+            out += lofo_lines(entry)
+        out += ablation_lines(entry)
+        out += check_lines(entry)
+    return "\n".join(out)
