@@ -3,7 +3,7 @@
 // goes in and what comes out is decided by src/core/predict (packing, vocabulary check, interval, OOD), so the
 // server and the CLI give the same answer for the same tokens.
 import type { Tokens } from '../core/tokenizer/types';
-import { INPUT_NAMES, packInputs, checkCompatible, toEstimate, type Estimate, type PredictorEntry, type PredictorManifest } from '../core/predict';
+import { INPUT_NAMES, inputTensors, packInputs, checkCompatible, toEstimate, type Estimate, type PredictorEntry, type PredictorManifest } from '../core/predict';
 import { openWithFallback } from './executionProviders';
 
 type Ort = typeof import('onnxruntime-node');
@@ -58,11 +58,13 @@ export class Predictor {
         loadOrt().InferenceSession.create(entry.file, { executionProviders: [ep], intraOpNumThreads: this.threads, interOpNumThreads: 1 }),
       ).then(
         ({ session, executionProvider }) => {
-          const missing: string[] = INPUT_NAMES.filter((n) => !session.inputNames.includes(n));
+          // The file must take the inputs its manifest entry's form names (an edge-form entry on a dense file, or
+          // the reverse, would otherwise fail inside onnxruntime with a less helpful message).
+          const missing: string[] = INPUT_NAMES[entry.inputForm].filter((n) => !session.inputNames.includes(n));
           if (!session.outputNames.includes('latency_ms')) missing.push('latency_ms');
           if (missing.length > 0) {
             void session.release();
-            throw new Error(`predictor ${entry.id} (${entry.file}) lacks ${missing.join(', ')}: not a NAR Lens predictor`);
+            throw new Error(`predictor ${entry.id} (${entry.file}) lacks ${missing.join(', ')}: not a NAR Lens predictor of input form ${entry.inputForm}`);
           }
           return { session, executionProvider };
         },
@@ -80,7 +82,9 @@ export class Predictor {
     const { session, executionProvider } = await this.open(entry, providers);
     const o = loadOrt();
     const feeds: Record<string, import('onnxruntime-node').Tensor> = {};
-    for (const name of INPUT_NAMES) feeds[name] = new o.Tensor('float32', packed[name].data, packed[name].dims);
+    for (const [name, t] of inputTensors(packed)) {
+      feeds[name] = t.data instanceof BigInt64Array ? new o.Tensor('int64', t.data, t.dims) : new o.Tensor('float32', t.data, t.dims);
+    }
     const out = await session.run(feeds);
     const data = (name: string) => out[name]?.data as Float32Array | undefined;
     const estimate = toEstimate(entry, { latency_ms: data('latency_ms'), embedding: data('embedding'), latency_members: data('latency_members') }, tokens.coverage);

@@ -1,5 +1,6 @@
-// Manifest loading: the committed fixture loads with its side-car; every malformed manifest is refused with an
-// error that names the field (never a silent "no predictor" or a guessed default).
+// Manifest loading: the committed fixtures (dense, and the edge form) load with their side-cars; an entry without
+// inputForm means the dense form; every malformed manifest is refused with an error that names the field (never a
+// silent "no predictor" or a guessed default).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, mkdirSync, copyFileSync } from 'node:fs';
@@ -8,6 +9,7 @@ import { join } from 'node:path';
 import { loadManifest, ManifestError } from '../../src/core/predict';
 import { EXTENDED_VOCABULARY_VERSION } from '../../src/core/tokenizer/vocabulary';
 import { FIXTURE_ID, fixtureEntry, fixtureSidecar, installFixture, writeManifest, type Entry } from '../helpers/predictorFixture';
+import { installEdgeFixture } from './edgeFixture';
 
 const tmp = mkdtempSync(join(tmpdir(), 'nar-lens-manifest-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -29,6 +31,7 @@ test('the fixture loads: tokenizer, interval, verified sha256, side-car OOD refe
   assert.equal(e.file, join(dir, `${FIXTURE_ID}.onnx`));
   assert.equal(e.sha256, '10cc6c48a5f3eb813ba550b96b72f64c875787ad21dc46afad7f903e3009c50b');
   assert.deepEqual([e.tokenizerMode, e.vocabularyVersion, e.tokenKind], ['extended', EXTENDED_VOCABULARY_VERSION, 'features']);
+  assert.equal(e.inputForm, 'dense', 'the dense fixture predates inputForm: no field means dense');
   assert.deepEqual([e.tokenDim, e.staticDim], [152, 40]);
   assert.ok(e.spreadScale > 0 && e.relativeErrorQ > 0);
   assert.equal(e.intervalCoverage, 0.9);
@@ -39,6 +42,15 @@ test('the fixture loads: tokenizer, interval, verified sha256, side-car OOD refe
   assert.equal(e.model, 'v2');
   assert.equal(e.trainedOn?.dataset, 'synthetic');
   assert.ok(e.validation?.mape !== undefined && e.validation.mape > 0);
+});
+
+test('the edge-form fixture loads with inputForm edges and the input names of that form', () => {
+  const e = loadManifest(installEdgeFixture(tmp))!.predictors[0]!;
+  assert.equal(e.id, FIXTURE_ID);
+  assert.equal(e.inputForm, 'edges');
+  assert.equal(e.sha256, '812699d83f113f90fb380e3f8324ea8b16009cf3b920d31e34f1a9efb9ff8506');
+  assert.deepEqual([e.tokenDim, e.staticDim], [152, 40]);
+  assert.equal(e.ood?.mean.length, 32);
 });
 
 function refused(edit: (e: Entry) => unknown, message: RegExp, prepare?: (dir: string) => void): void {
@@ -60,6 +72,16 @@ test('malformed entries are refused with the field named', () => {
   refused((e) => ({ ...e, interval: { spreadScale: -1, relativeErrorQ: 0.1 } }), /non-negative/);
   refused((e) => ({ ...e, inputs: { tokenDim: 0 } }), /inputs.tokenDim must be a positive integer/);
   refused(() => 'not an object', /predictors\[0\]: must be an object/);
+});
+
+test('inputForm must be dense or edges, and inputs.names (when given) must be that form\'s names', () => {
+  const denseNames = ['tokens', 'adjacency', 'node_mask', 'static'];
+  const dense = loadManifest(installFixture(tmp, (e) => ({ ...e, inputForm: 'dense', inputs: { ...(e.inputs as object), names: denseNames } })))!;
+  assert.equal(dense.predictors[0]!.inputForm, 'dense');
+  refused((e) => ({ ...e, inputForm: 'sparse' }), /inputForm must be dense or edges, not "sparse"/);
+  refused((e) => ({ ...e, inputForm: 'edges', inputs: { ...(e.inputs as object), names: denseNames } }),
+    /inputs.names must be \["tokens","edge_src","edge_dst","static"\] for inputForm edges, not \["tokens","adjacency","node_mask","static"\]/);
+  refused((e) => ({ ...e, inputs: { ...(e.inputs as object), names: 'tokens' } }), /inputs.names must be .* for inputForm dense, not "tokens"/);
 });
 
 test('files must exist and stay inside the models folder (paths and links)', () => {

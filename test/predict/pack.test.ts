@@ -1,21 +1,45 @@
-// Tokens → input tensors: features in vertex order, a dense symmetric adjacency without self-loops from
-// Tokens.edges (checked against a matrix written by hand), an all-ones node mask, the static vector the
-// predictor's token kind reads; and the refusals (other tokenizer mode or vocabulary, other row width).
+// Tokens → input tensors, in both input forms: features in vertex order; the dense form's symmetric adjacency
+// without self-loops (checked against a matrix written by hand) and all-ones node mask; the edge form's int64
+// edge list (written out by hand too, and equal to the dense matrix's non-zero pairs on real and random graphs);
+// the static vector the predictor's token kind reads; and the refusals (other tokenizer mode or vocabulary,
+// other row width).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { checkCompatible, denseAdjacency, packInputs, TokenMismatchError, type PredictorEntry } from '../../src/core/predict';
+import {
+  checkCompatible, denseAdjacency, inputTensors, packInputs, symmetricEdges, TokenMismatchError,
+  type DenseInputs, type EdgeInputs, type PackedInputs, type PredictorEntry,
+} from '../../src/core/predict';
 import { analyzeFile } from '../../src/core/analyze';
 import { Predictor } from '../../src/server/predictor';
 import { handTokens } from './tokens';
 
 const entry = (over: Partial<PredictorEntry> = {}): PredictorEntry => ({
   id: 'p', platform: 'cpu', file: '/nonexistent/p.onnx', tokenizerMode: 'extended', vocabularyVersion: 'ext-test',
-  tokenKind: 'features', spreadScale: 1, relativeErrorQ: 0, ood: null, ...over,
+  tokenKind: 'features', inputForm: 'dense', spreadScale: 1, relativeErrorQ: 0, ood: null, ...over,
 });
 
-test('V2 packing: [1,N,F] rows in vertex order, the hand-computed adjacency, mask of ones, 40-dim-style static', () => {
-  const p = packInputs(handTokens(), entry());
+function dense(p: PackedInputs): DenseInputs {
+  assert.equal(p.form, 'dense');
+  return p as DenseInputs;
+}
+
+function edges(p: PackedInputs): EdgeInputs {
+  assert.equal(p.form, 'edges');
+  return p as EdgeInputs;
+}
+
+/** The (row, column) pairs where a dense N×N matrix is non-zero, row-major. */
+function nonZeroPairs(n: number, matrix: Float32Array): [number, number][] {
+  const pairs: [number, number][] = [];
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (matrix[i * n + j] !== 0) pairs.push([i, j]);
+  return pairs;
+}
+
+const pairsOf = (src: BigInt64Array, dst: BigInt64Array): [number, number][] => Array.from(src, (s, i) => [Number(s), Number(dst[i])]);
+
+test('dense V2 packing: [1,N,F] rows in vertex order, the hand-computed adjacency, mask of ones, 40-dim-style static', () => {
+  const p = dense(packInputs(handTokens(), entry()));
   assert.deepEqual(p.tokens.dims, [1, 4, 3]);
   assert.deepEqual(Array.from(p.tokens.data), [0, 1, 2, 100, 101, 102, 200, 201, 202, 300, 301, 302]);
   assert.deepEqual(p.adjacency.dims, [1, 4, 4]);
@@ -30,10 +54,35 @@ test('V2 packing: [1,N,F] rows in vertex order, the hand-computed adjacency, mas
   assert.deepEqual(Array.from(p.node_mask.data), [1, 1, 1, 1]);
   assert.deepEqual(p.static.dims, [1, 3]);
   assert.deepEqual(Array.from(p.static.data), [0.5, -0.5, 0.25]);
+  assert.deepEqual(inputTensors(p).map(([name]) => name), ['tokens', 'adjacency', 'node_mask', 'static']);
+});
+
+test('edge V2 packing: [N,F] rows, the hand-computed int64 edge list (both directions, no duplicate, no self-loop), [1,S] static', () => {
+  const p = edges(packInputs(handTokens(), entry({ inputForm: 'edges' })));
+  assert.deepEqual(p.tokens.dims, [4, 3]);
+  assert.deepEqual(Array.from(p.tokens.data), [0, 1, 2, 100, 101, 102, 200, 201, 202, 300, 301, 302]);
+  // edges 0→1, 1→2, 0→3, 2→3, 1→0 (a duplicate once symmetric), 2→2 (dropped); sorted by (src, dst)
+  assert.ok(p.edge_src.data instanceof BigInt64Array && p.edge_dst.data instanceof BigInt64Array);
+  assert.deepEqual(p.edge_src.dims, [8]);
+  assert.deepEqual(p.edge_dst.dims, [8]);
+  assert.deepEqual(Array.from(p.edge_src.data, Number), [0, 0, 1, 1, 2, 2, 3, 3]);
+  assert.deepEqual(Array.from(p.edge_dst.data, Number), [1, 3, 0, 2, 1, 3, 0, 2]);
+  assert.deepEqual(p.static.dims, [1, 3]);
+  assert.deepEqual(Array.from(p.static.data), [0.5, -0.5, 0.25]);
+  assert.deepEqual(inputTensors(p).map(([name]) => name), ['tokens', 'edge_src', 'edge_dst', 'static']);
+  assert.equal(inputTensors(p)[1]![1], p.edge_src);
+});
+
+test('edge packing of a graph without edges (one vertex, or only a self-loop): empty [0] int64 lists', () => {
+  const one = handTokens({ names: ['x'], edges: [[0, 0]], features: [Float32Array.from([1, 2, 3])], nnlpFeatures: [Float32Array.from([4, 5])] });
+  const p = edges(packInputs(one, entry({ inputForm: 'edges' })));
+  assert.deepEqual(p.tokens.dims, [1, 3]);
+  assert.deepEqual([p.edge_src.dims, p.edge_dst.dims], [[0], [0]]);
+  assert.equal(p.edge_src.data.length, 0);
 });
 
 test('NNLP packing reads the NNLP rows and the raw [batch, GFLOPs, Gparams, Gmacs] static vector', () => {
-  const p = packInputs(handTokens(), entry({ tokenKind: 'nnlp_features' }));
+  const p = dense(packInputs(handTokens(), entry({ tokenKind: 'nnlp_features' })));
   assert.deepEqual(p.tokens.dims, [1, 4, 2]);
   assert.deepEqual(Array.from(p.tokens.data), [1000, 1001, 1100, 1101, 1200, 1201, 1300, 1301]);
   assert.deepEqual(p.static.dims, [1, 4]);
@@ -44,6 +93,8 @@ test('row and static widths that differ from the manifest are refused before any
   assert.throws(() => packInputs(handTokens(), entry({ tokenDim: 152 })), /reads 152-value token rows, the tokenizer wrote 3/);
   assert.throws(() => packInputs(handTokens(), entry({ staticDim: 40 })), /reads a 40-value static vector, the tokenizer wrote 3/);
   assert.throws(() => denseAdjacency(2, [[0, 2]]), /edge \[0, 2\] names a vertex outside 0..1/);
+  assert.throws(() => symmetricEdges(2, [[-1, 0]]), /edge \[-1, 0\] names a vertex outside 0..1/);
+  assert.throws(() => packInputs(handTokens({ edges: [[0, 4]] }), entry({ inputForm: 'edges' })), /edge \[0, 4\] names a vertex outside 0..3/);
 });
 
 test('tokens of another vocabulary version or mode are refused with a clear message, not predicted', async () => {
@@ -60,10 +111,11 @@ test('tokens of another vocabulary version or mode are refused with a clear mess
   await assert.rejects(predictor.predict(other, ['cpu']), /trained on tokens extended\/ext-test/);
 });
 
-test('real tokens (ResNet-18 from the corpus): adjacency symmetric, no self-loops, one pair per undirected edge', () => {
+test('real tokens (ResNet-18 from the corpus): adjacency symmetric, no self-loops, one pair per undirected edge; the edge list is its non-zero pairs', () => {
   const file = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'onnx-corpus', 'models', 'nnlqp_resnet18-v1-7-no-weight.onnx');
   const tokens = analyzeFile(file).tokens;
-  const p = packInputs(tokens, entry({ vocabularyVersion: tokens.vocabularyVersion, tokenDim: 152, staticDim: 40 }));
+  const real = entry({ vocabularyVersion: tokens.vocabularyVersion, tokenDim: 152, staticDim: 40 });
+  const p = dense(packInputs(tokens, real));
   const n = tokens.names.length;
   assert.deepEqual(p.tokens.dims, [1, n, 152]);
   const pairs = new Set(tokens.edges.filter(([a, b]) => a !== b).map(([a, b]) => (a < b ? `${a},${b}` : `${b},${a}`)));
@@ -78,4 +130,25 @@ test('real tokens (ResNet-18 from the corpus): adjacency symmetric, no self-loop
   assert.equal(ones, 2 * pairs.size);
   assert.deepEqual(Array.from(p.tokens.data.subarray(152 * 5, 152 * 6)), Array.from(tokens.features[5]));
   assert.deepEqual(Array.from(p.static.data), Array.from(tokens.static));
+
+  const e = edges(packInputs(tokens, { ...real, inputForm: 'edges' }));
+  assert.deepEqual(e.tokens.dims, [n, 152]);
+  assert.deepEqual(Array.from(e.tokens.data), Array.from(p.tokens.data));
+  assert.deepEqual(pairsOf(e.edge_src.data, e.edge_dst.data), nonZeroPairs(n, p.adjacency.data));
+  assert.deepEqual(Array.from(e.static.data), Array.from(p.static.data));
+});
+
+test('the edge list is the non-zero pairs of the dense adjacency on random multigraphs with self-loops and isolated vertices', () => {
+  let seed = 12345;
+  const random = (k: number) => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed % k;
+  };
+  for (const [n, count] of [[1, 0], [1, 3], [2, 1], [9, 4], [30, 80], [200, 500]] as const) {
+    const linked = Math.max(1, n - 3); // the last vertices stay isolated
+    const list: [number, number][] = Array.from({ length: count }, () => [random(linked), random(linked)]);
+    list.push(...list.slice(0, 3).map(([a, b]) => [b, a] as [number, number]));
+    const { src, dst } = symmetricEdges(n, list);
+    assert.deepEqual(pairsOf(src, dst), nonZeroPairs(n, denseAdjacency(n, list)), `n=${n} edges=${count}`);
+  }
 });

@@ -1,8 +1,9 @@
 // Smoke training → ONNX export → onnxruntime-node parity, on a synthetic training-tensor folder that the test
-// generates: a 3-member V2 ensemble and a 1-member NNLP predictor are trained for a few steps, exported with the
-// DESIGN.md interface (dynamic B and N, opset 17), and onnxruntime-node must reproduce PyTorch's outputs on
-// saved samples (≤ 1e-4 relative), give the same prediction for a graph alone as inside a padded batch, and
-// the manifest / side-car must describe the files (hash, tokenizer, members, interval, OOD reference).
+// generates: a 3-member V2 ensemble and a 1-member NNLP predictor are trained for a few steps, exported in the
+// edge input form (models/README.md: one graph, dynamic N and E, opset 17), and onnxruntime-node must reproduce
+// PyTorch's outputs on saved graphs (≤ 1e-4 relative), and the manifest / side-car must describe the files (hash,
+// input form, tokenizer, members, interval, OOD reference). The dense form, and the two forms agreeing, are
+// checked in forms.test.ts.
 
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
@@ -13,10 +14,11 @@ import * as ort from 'onnxruntime-node';
 import { missingTorch, runModule, tempFolder } from './python';
 
 interface Packed { dims: number[]; data: number[] }
-interface Parity { inputs: Record<string, Packed>; outputs: Record<string, Packed> }
+interface Sample { inputs: Record<string, Packed>; outputs: Record<string, Packed> }
+interface Parity { inputForm: string; samples: Sample[] }
 interface ManifestEntry {
-  id: string; platform: string; file: string; sha256: string; sidecar: string; opset: number;
-  inputs: { tokenDim: number; staticDim: number };
+  id: string; platform: string; file: string; sha256: string; sidecar: string; opset: number; inputForm: string;
+  inputs: { names: string[]; tokenDim: number; staticDim: number };
   tokenizer: { mode: string; vocabularyVersion: string };
   trainedOn: { dataset: string; train: number; validation: number; families: string[] };
   architecture: { model: string; dim: number; parametersPerMember: number };
@@ -52,7 +54,9 @@ after(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-function tensor(p: Packed): ort.Tensor {
+/** int64 for the edge lists, float32 for everything else (the exporter's input types). */
+function tensor(name: string, p: Packed): ort.Tensor {
+  if (name === 'edge_src' || name === 'edge_dst') return new ort.Tensor('int64', BigInt64Array.from(p.data, BigInt), p.dims);
   return new ort.Tensor('float32', Float32Array.from(p.data), p.dims);
 }
 
@@ -71,55 +75,33 @@ function manifest(): ManifestEntry[] {
 }
 
 for (const model of ['v2', 'nnlp']) {
-  test(`${model}: onnxruntime-node reproduces PyTorch on saved samples`, { skip: skip ? `skipped: ${skip}` : false }, async () => {
+  test(`${model}: onnxruntime-node reproduces PyTorch on saved graphs (edge form)`, { skip: skip ? `skipped: ${skip}` : false }, async () => {
     const entry = manifest().find((p) => p.architecture.model === model)!;
     const session = await ort.InferenceSession.create(join(dir, 'models', entry.file));
-    assert.deepEqual([...session.inputNames], ['tokens', 'adjacency', 'node_mask', 'static']);
+    assert.deepEqual([...session.inputNames], ['tokens', 'edge_src', 'edge_dst', 'static']);
     assert.deepEqual([...session.outputNames], ['latency_ms', 'embedding', 'latency_members']);
     const parity = JSON.parse(readFileSync(join(dir, `parity-${model}.json`), 'utf8')) as Parity;
-    const feeds: Record<string, ort.Tensor> = {};
-    for (const [name, p] of Object.entries(parity.inputs)) feeds[name] = tensor(p);
-    const out = await session.run(feeds);
-    for (const name of ['latency_ms', 'embedding', 'latency_members']) {
-      assert.deepEqual([...out[name]!.dims], parity.outputs[name]!.dims, `${name} dims`);
-      const err = maxRelative(out[name]!.data as Float32Array, parity.outputs[name]!.data);
-      assert.ok(err <= 1e-4, `${model} ${name}: ORT vs PyTorch relative error ${err}`);
+    assert.equal(parity.inputForm, 'edges');
+    assert.ok(parity.samples.length >= 2, 'several graphs were saved');
+    const sizes = new Set<string>();
+    for (const [g, sample] of parity.samples.entries()) {
+      const feeds: Record<string, ort.Tensor> = {};
+      for (const [name, p] of Object.entries(sample.inputs)) feeds[name] = tensor(name, p);
+      const out = await session.run(feeds);
+      for (const name of ['latency_ms', 'embedding', 'latency_members']) {
+        assert.deepEqual([...out[name]!.dims], sample.outputs[name]!.dims, `${name} dims`);
+        const err = maxRelative(out[name]!.data as Float32Array, sample.outputs[name]!.data);
+        assert.ok(err <= 1e-4, `${model} graph ${g} ${name}: ORT vs PyTorch relative error ${err}`);
+      }
+      const latency = out.latency_ms!.data as Float32Array;
+      assert.ok(latency.length === 1 && latency[0]! > 0 && Number.isFinite(latency[0]!), 'one positive latency');
+      assert.equal(sample.inputs.static!.dims[1], model === 'v2' ? 40 : 4);
+      assert.ok(sample.inputs.edge_src!.dims[0]! > 0 && sample.inputs.edge_src!.dims[0] === sample.inputs.edge_dst!.dims[0]);
+      sizes.add(`${sample.inputs.tokens!.dims[0]}/${sample.inputs.edge_src!.dims[0]}`);
     }
-    const latency = out.latency_ms!.data as Float32Array;
-    assert.ok([...latency].every((v) => v > 0 && Number.isFinite(v)), 'latencies are positive');
-    const b = parity.inputs.tokens!.dims[0]!;
-    assert.ok(b >= 2, 'the parity batch holds several graphs');
-    assert.equal(parity.inputs.static!.dims[1], model === 'v2' ? 40 : 4);
+    assert.ok(sizes.size >= 2, 'graphs of different sizes ran through one session (dynamic N and E)');
   });
 }
-
-test('a graph alone gives the same prediction as inside a padded batch (dynamic B and N)', { skip: skip ? `skipped: ${skip}` : false }, async () => {
-  const entry = manifest().find((p) => p.architecture.model === 'v2')!;
-  const session = await ort.InferenceSession.create(join(dir, 'models', entry.file));
-  const parity = JSON.parse(readFileSync(join(dir, 'parity-v2.json'), 'utf8')) as Parity;
-  const [b, n, f] = parity.inputs.tokens!.dims as [number, number, number];
-  const s = parity.inputs.static!.dims[1]!;
-  const mask = parity.inputs.node_mask!.data;
-  let sawPadding = false;
-  for (let g = 0; g < b; g++) {
-    let k = 0;
-    while (k < n && mask[g * n + k] === 1) k++;
-    if (k < n) sawPadding = true;
-    const tokens = parity.inputs.tokens!.data.slice(g * n * f, g * n * f + k * f);
-    const adjacency: number[] = [];
-    for (let i = 0; i < k; i++) adjacency.push(...parity.inputs.adjacency!.data.slice(g * n * n + i * n, g * n * n + i * n + k));
-    const out = await session.run({
-      tokens: new ort.Tensor('float32', Float32Array.from(tokens), [1, k, f]),
-      adjacency: new ort.Tensor('float32', Float32Array.from(adjacency), [1, k, k]),
-      node_mask: new ort.Tensor('float32', new Float32Array(k).fill(1), [1, k]),
-      static: new ort.Tensor('float32', Float32Array.from(parity.inputs.static!.data.slice(g * s, (g + 1) * s)), [1, s]),
-    });
-    const alone = (out.latency_ms!.data as Float32Array)[0]!;
-    const batched = parity.outputs.latency_ms!.data[g]!;
-    assert.ok(Math.abs(alone - batched) / batched <= 1e-4, `graph ${g}: alone ${alone} vs batched ${batched}`);
-  }
-  assert.ok(sawPadding, 'at least one graph of the batch was padded');
-});
 
 test('manifest and side-car describe the exported ensemble', { skip: skip ? `skipped: ${skip}` : false }, async () => {
   const entries = manifest();
@@ -128,6 +110,8 @@ test('manifest and side-car describe the exported ensemble', { skip: skip ? `ski
   const bytes = readFileSync(join(dir, 'models', v2.file));
   assert.equal(v2.sha256, createHash('sha256').update(bytes).digest('hex'));
   assert.equal(v2.opset, 17);
+  assert.equal(v2.inputForm, 'edges');
+  assert.deepEqual(v2.inputs.names, ['tokens', 'edge_src', 'edge_dst', 'static']);
   assert.equal(v2.platform, 'synthetic-a');
   assert.deepEqual(v2.tokenizer, { mode: 'reference', vocabularyVersion: 'synthetic-0', tokens: 'features' });
   assert.deepEqual(v2.inputs.tokenDim, 152);
@@ -149,11 +133,11 @@ test('manifest and side-car describe the exported ensemble', { skip: skip ? `ski
     for (const c of side.ood.centroids) best = Math.min(best, c.reduce((acc, ci, i) => acc + (z[i]! - ci) ** 2, 0));
     return Math.sqrt(best) / Math.sqrt(d);
   };
-  const embeddings = parity.outputs.embedding!;
-  const rows = embeddings.dims[0]!;
+  const rows = parity.samples.length;
   let inside = 0;
-  for (let g = 0; g < rows; g++) {
-    const e = embeddings.data.slice(g * d, (g + 1) * d);
+  for (const sample of parity.samples) {
+    const e = sample.outputs.embedding!.data;
+    assert.deepEqual(sample.outputs.embedding!.dims, [1, d]);
     if (distance(e) <= side.ood.threshold) inside++;
     assert.ok(distance(e.map((v) => v * 40 + 100)) > side.ood.threshold, 'a far-away embedding is flagged');
   }

@@ -3,7 +3,9 @@
 Every graph of a batch is padded to the batch's largest node count N: `adjacency` [B,N,N] is the symmetric 0/1
 adjacency without self-loops (zero rows/columns for padding) and `node_mask` [B,N] is 1 for real nodes. Padded
 rows are zeroed after every layer, so a padded batch computes exactly what the reference's per-graph loop computes
-(tests/test_model.py checks this against `forward_single`).
+(tests/test_model.py checks this against `forward_single`). `forward_edges` runs the same parameters on one
+unpadded graph given as an edge list (model/edges.py): O(E d) instead of O(N^2 d), for inference and ONNX export;
+training keeps the dense batches.
 
 Ablation switches (paper Tables 5 and 6):
   attention="graph" | "global"   graph-aided scores masked by A, or the same scores over all real node pairs
@@ -18,6 +20,7 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 
+from . import edges
 from .init import GraphLinear, group_linear_init, thomas_init
 
 DROPOUT = 0.05
@@ -101,10 +104,26 @@ class V2Block(nn.Module):
         else:
             scores = scores * (mask * node_mask.unsqueeze(-2))
         weights = scores / (scores.sum(-1, keepdim=True) + 1e-6)         # linear row normalisation, no softmax
-        h = self.lin_l(torch.matmul(weights, x)) + self.lin_r(x)
+        return self.update(x, torch.matmul(weights, x), mask)
+
+    def forward_edges(self, x, src, dst):
+        """The same block on one unpadded graph x [N,d_in] given as an edge list (model/edges.py), O(E d)."""
+        if self.attention != "graph":
+            raise ValueError("the edge form exists only for graph-aided attention, not %r" % (self.attention,))
+        if self.degree_gate is not None:
+            x = x * torch.sigmoid(self.degree_gate(edges.degree(x, src)))
+        phi = torch.sigmoid(self.qk(x))
+        return self.update(x, edges.graph_attention(x, phi, src, dst, self.scale))
+
+    def update(self, x, aggregated, mask=None):
+        """Root + neighbour linears, L2 norm, ReLU, then the (G)FFN with layer scale; `mask` zeroes padding."""
+        h = self.lin_l(aggregated) + self.lin_r(x)
         h = F.normalize(h, p=2.0, dim=-1, eps=1e-12)
-        h = self.drop(F.relu(h)) * mask
-        return (h + self.gamma * self.ffn(self.norm(h))) * mask
+        h = self.drop(F.relu(h))
+        if mask is not None:
+            h = h * mask
+        out = h + self.gamma * self.ffn(self.norm(h))
+        return out * mask if mask is not None else out
 
 
 class Head(nn.Module):
@@ -146,10 +165,22 @@ class NARFormerV2(nn.Module):
     def forward(self, tokens, adjacency, node_mask, static):
         """Returns (latency_ms [B], embedding [B, dim])."""
         embedding = self.embed(tokens, adjacency, node_mask)
-        u = embedding
-        if self.static is not None:
-            u = torch.cat([embedding, F.relu(self.static_drop(self.static(static)))], dim=-1)
-        return self.head(u), embedding
+        return self.head(self.readout_input(embedding, static)), embedding
+
+    def forward_edges(self, tokens, src, dst, static):
+        """One unpadded graph as an edge list (model/edges.py): tokens [N,F], src/dst int64 [E], static [1,S] ->
+        (latency_ms [1], embedding [1,dim]); the same numbers as `forward` on its dense adjacency, in O(E d)."""
+        x = tokens
+        for block in self.blocks:
+            x = block.forward_edges(x, src, dst)
+        embedding = x.sum(0, keepdim=True)
+        return self.head(self.readout_input(embedding, static)), embedding
+
+    def readout_input(self, embedding, static):
+        """The head's input: the graph embedding, with the static branch appended when the model has one."""
+        if self.static is None:
+            return embedding
+        return torch.cat([embedding, F.relu(self.static_drop(self.static(static)))], dim=-1)
 
     def forward_single(self, tokens, adjacency, static):
         """One unpadded graph (tokens [N,F], adjacency [N,N], static [S]) - the reference's per-graph loop."""

@@ -2,12 +2,14 @@
 on the raw [batch, GFLOPs, Gparams, Gmacs] vector, and the same head as V2.
 
 SAGEConv (mean aggregation, root weight, normalize=True) on a dense padded batch:
-h_i = L2norm(W_l * mean_{j in N(i)} x_j + b_l + W_r * x_i), then ReLU and dropout 0.05.
+h_i = L2norm(W_l * mean_{j in N(i)} x_j + b_l + W_r * x_i), then ReLU and dropout 0.05. `forward_edges` is the
+same model on one unpadded graph given as an edge list (model/edges.py), for inference and ONNX export.
 """
 import torch
 from torch import nn
 import torch.nn.functional as F
 
+from . import edges
 from .init import GraphLinear, thomas_init
 from .narformer_v2 import DROPOUT, Head
 
@@ -21,6 +23,13 @@ class DenseSAGE(nn.Module):
     def forward(self, x, adjacency):
         degree = adjacency.sum(-1, keepdim=True)
         mean = torch.matmul(adjacency, x) / degree.clamp(min=1.0)  # isolated nodes aggregate to zero, as in PyG
+        return self.combine(x, mean)
+
+    def forward_edges(self, x, src, dst):
+        """One unpadded graph as an edge list (model/edges.py), O(E d)."""
+        return self.combine(x, edges.neighbour_mean(x, src, dst))
+
+    def combine(self, x, mean):
         return F.normalize(self.lin_l(mean) + self.lin_r(x), p=2.0, dim=-1, eps=1e-12)
 
 
@@ -44,5 +53,17 @@ class NNLP(nn.Module):
 
     def forward(self, tokens, adjacency, node_mask, static):
         embedding = self.embed(tokens, adjacency, node_mask)
+        return self.head(self.readout_input(embedding, static)), embedding
+
+    def forward_edges(self, tokens, src, dst, static):
+        """One unpadded graph as an edge list: tokens [N,F], src/dst int64 [E], static [1,S] -> (latency_ms [1],
+        embedding [1,dim]), the numbers of `forward` on its dense adjacency."""
+        x = tokens
+        for conv in self.convs:
+            x = self.drop(F.relu(conv.forward_edges(x, src, dst)))
+        embedding = x.sum(0, keepdim=True)
+        return self.head(self.readout_input(embedding, static)), embedding
+
+    def readout_input(self, embedding, static):
         side = F.relu(self.drop(self.static(static))) if self.static is not None else static
-        return self.head(torch.cat([embedding, side], dim=-1)), embedding
+        return torch.cat([embedding, side], dim=-1)

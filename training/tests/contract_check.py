@@ -1,6 +1,6 @@
 """Reads a training-tensor folder written by the TypeScript tokenizer and reports what PyTorch sees, for
-test/training/contract.test.ts: counts, dims, and finite V2 / NNLP predictions for every graph, batched and one
-by one.
+test/training/contract.test.ts: counts, dims, and finite V2 / NNLP predictions for every graph, batched, one
+by one, and one by one in the edge form that the exported predictors run (model/edges.py).
 
     python3 -m training.tests.contract_check FOLDER PLATFORM
 """
@@ -11,6 +11,7 @@ import numpy as np
 import torch
 
 from training.train import loop
+from training.train.export import edge_inputs
 from training.train.tensors import TensorFolder, TensorFolderError
 
 
@@ -35,9 +36,13 @@ def main():
         model = loop.build_model(name, data, config).eval()
         batched, embed = loop.predict(model, data, everything, loop.model_kind(name), nodes_budget=10 ** 9)
         single = np.array([loop.predict(model, data, [g], loop.model_kind(name))[0][0] for g in everything])
+        with torch.no_grad():
+            edges = np.array([float(model.forward_edges(*edge_inputs(data, g, loop.model_kind(name)))[0][0])
+                              for g in everything])
         out[name] = {"finite": bool(np.all(np.isfinite(batched)) and np.all(np.isfinite(embed))),
                      "positive": bool(np.all(batched > 0)),
-                     "maxBatchVsSingle": float(np.max(np.abs(batched - single) / single))}
+                     "maxBatchVsSingle": float(np.max(np.abs(batched - single) / single)),
+                     "maxEdgesVsSingle": float(np.max(np.abs(edges - single) / single))}
     print(json.dumps(out))
 
 

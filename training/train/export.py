@@ -1,10 +1,13 @@
 """Export of an ensemble to one ONNX file, its side-car JSON and its models/manifest.json entry.
 
-ONNX interface (DESIGN.md "Predictor ONNX interface"), opset 17, dynamic B and N:
-  inputs   tokens [B,N,F] float32, adjacency [B,N,N] float32 (symmetric 0/1, no self-loops, zero padding),
-           node_mask [B,N] float32 (1 = real node), static [B,S] float32
+ONNX interface (models/README.md), opset 17. Two input forms; the manifest entry's "inputForm" says which:
+  edges    (default; one graph per run, dynamic N and E) tokens [N,F] float32, edge_src [E] int64,
+           edge_dst [E] int64 (both directions of every undirected edge, no self-loops, no duplicates),
+           static [1,S] float32. O(E d): the models' `forward_edges` (model/edges.py).
+  dense    (older predictors; dynamic B and N) tokens [B,N,F], adjacency [B,N,N] (symmetric 0/1, no self-loops,
+           zero padding), node_mask [B,N] (1 = real node), static [B,S], all float32. O(N^2 d).
   outputs  latency_ms [B] (mean of the members), embedding [B,D] (member 0's sum readout, for the OOD check),
-           latency_members [B,M] (each member's prediction, for the interval)
+           latency_members [B,M] (each member's prediction, for the interval); B = 1 in the edge form.
 All members live in one graph so that the runtime opens one session per platform.
 """
 import datetime
@@ -19,23 +22,39 @@ import onnx
 import torch
 from torch import nn
 
-from .batching import collate
+from ..model.edges import symmetric_edges
+from .batching import INPUTS, collate
 
 OPSET = 17
-INPUT_NAMES = ["tokens", "adjacency", "node_mask", "static"]
+INPUT_FORMS = {"edges": ["tokens", "edge_src", "edge_dst", "static"],
+               "dense": ["tokens", "adjacency", "node_mask", "static"]}
+DEFAULT_FORM = "edges"
 OUTPUT_NAMES = ["latency_ms", "embedding", "latency_members"]
 MANIFEST_SCHEMA_VERSION = 1
+DYNAMIC_AXES = {
+    "edges": {"tokens": {0: "N"}, "edge_src": {0: "E"}, "edge_dst": {0: "E"}},
+    "dense": {"tokens": {0: "B", 1: "N"}, "adjacency": {0: "B", 1: "N", 2: "N"}, "node_mask": {0: "B", 1: "N"},
+              "static": {0: "B"}, "latency_ms": {0: "B"}, "embedding": {0: "B"}, "latency_members": {0: "B"}},
+}
 
 
 class EnsembleModule(nn.Module):
-    def __init__(self, members):
-        super().__init__()
-        self.members = nn.ModuleList(members)
+    """Every member in one module; `form` picks the members' dense `forward` or their `forward_edges`."""
 
-    def forward(self, tokens, adjacency, node_mask, static):
+    def __init__(self, members, form=DEFAULT_FORM):
+        super().__init__()
+        if form not in INPUT_FORMS:
+            raise ValueError("unknown input form %r (known: %s)" % (form, ", ".join(INPUT_FORMS)))
+        self.members = nn.ModuleList(members)
+        self.form = form
+
+    def forward(self, tokens, graph_a, graph_b, static):
+        """(tokens, adjacency, node_mask, static) in the dense form, (tokens, edge_src, edge_dst, static) in the
+        edge form."""
         preds, embedding = [], None
         for i, member in enumerate(self.members):
-            latency, emb = member(tokens, adjacency, node_mask, static)
+            run = member.forward_edges if self.form == "edges" else member
+            latency, emb = run(tokens, graph_a, graph_b, static)
             preds.append(latency)
             if i == 0:
                 embedding = emb
@@ -51,9 +70,16 @@ def sha256_of(path):
     return digest.hexdigest()
 
 
-def export_onnx(members, path, token_dim, static_dim):
-    module = EnsembleModule(members).eval()
-    example = (torch.zeros(2, 5, token_dim), torch.zeros(2, 5, 5), torch.ones(2, 5), torch.zeros(2, static_dim))
+def example_inputs(form, token_dim, static_dim):
+    """Tracing inputs: a 5-vertex path graph (the sizes are dynamic axes, the values do not matter)."""
+    if form == "edges":
+        src, dst = (torch.from_numpy(a) for a in symmetric_edges([[0, 1], [1, 2], [2, 3], [3, 4]]))
+        return torch.zeros(5, token_dim), src, dst, torch.zeros(1, static_dim)
+    return torch.zeros(2, 5, token_dim), torch.zeros(2, 5, 5), torch.ones(2, 5), torch.zeros(2, static_dim)
+
+
+def export_onnx(members, path, token_dim, static_dim, form=DEFAULT_FORM):
+    module = EnsembleModule(members, form).eval()
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     # PyTorch >= 2.9 defaults to the dynamo exporter, whose dynamic-shape handling differs; the TorchScript
     # exporter is the one this interface was tested with (torch 1.13 and 2.x).
@@ -61,11 +87,12 @@ def export_onnx(members, path, token_dim, static_dim):
     with torch.no_grad(), warnings.catch_warnings():
         # torch 1.13 warns about prim::Constant shape inference on every export; the parity test covers it
         warnings.filterwarnings("ignore", message="The shape inference of prim::Constant")
+        # ... and that `g.op` in a symbolic (model/edges.py's ScatterND) goes through a deprecated alias there;
+        # torch 2.x hands symbolics a GraphContext whose `op` is the supported one
+        warnings.filterwarnings("ignore", message=".*_graph_op' is deprecated", category=FutureWarning)
         torch.onnx.export(
-            module, example, path, opset_version=OPSET, input_names=INPUT_NAMES, output_names=OUTPUT_NAMES,
-            dynamic_axes={"tokens": {0: "B", 1: "N"}, "adjacency": {0: "B", 1: "N", 2: "N"},
-                          "node_mask": {0: "B", 1: "N"}, "static": {0: "B"}, "latency_ms": {0: "B"},
-                          "embedding": {0: "B"}, "latency_members": {0: "B"}},
+            module, example_inputs(form, token_dim, static_dim), path, opset_version=OPSET,
+            input_names=INPUT_FORMS[form], output_names=OUTPUT_NAMES, dynamic_axes=DYNAMIC_AXES[form],
             do_constant_folding=True, **extra)
     exported = onnx.load(path)
     onnx.checker.check_model(exported)
@@ -75,17 +102,38 @@ def export_onnx(members, path, token_dim, static_dim):
     return module
 
 
+def edge_inputs(data, graph, kind):
+    """One graph of a tensor folder in the edge form: tokens [N,F], edge_src/edge_dst [E], static [1,S]."""
+    token_name, static_name = INPUTS[kind]
+    rows = getattr(data, token_name)[data.node_offsets[graph]:data.node_offsets[graph + 1]]
+    src, dst = symmetric_edges(data.graph_edges(graph))
+    static = getattr(data, static_name)[graph:graph + 1]
+    # np.array copies: the folder's arrays are read-only memory maps, which torch.from_numpy warns about
+    return (torch.from_numpy(np.array(rows, dtype=np.float32)), torch.from_numpy(src), torch.from_numpy(dst),
+            torch.from_numpy(np.array(static, dtype=np.float32)))
+
+
+def packed(t):
+    return {"dims": list(t.shape), "data": t.reshape(-1).tolist()}
+
+
 @torch.no_grad()
 def write_parity_samples(module, data, indices, kind, path):
-    """Saves padded inputs and the PyTorch outputs of `indices` (one batch) for the onnxruntime parity check."""
-    tokens, adjacency, mask, static = collate(data, np.asarray(indices), kind)
-    latency, embedding, members = module(tokens, adjacency, mask, static)
-    pack = lambda t: {"dims": list(t.shape), "data": t.reshape(-1).tolist()}
+    """Saves inputs and the PyTorch outputs of the graphs `indices`, in the module's input form, for the
+    onnxruntime parity check: {"inputForm", "samples": [{"inputs", "outputs"}]}, one sample per graph in the
+    edge form, one padded batch of them all in the dense form."""
+    names = INPUT_FORMS[module.form]
+    if module.form == "edges":
+        batches = [edge_inputs(data, g, kind) for g in indices]
+    else:
+        batches = [collate(data, np.asarray(indices), kind)]
+    samples = []
+    for inputs in batches:
+        outputs = module(*inputs)
+        samples.append({"inputs": {n: packed(t) for n, t in zip(names, inputs)},
+                        "outputs": {n: packed(t) for n, t in zip(OUTPUT_NAMES, outputs)}})
     with open(path, "w", encoding="utf-8") as f:
-        json.dump({"inputs": {"tokens": pack(tokens), "adjacency": pack(adjacency), "node_mask": pack(mask),
-                              "static": pack(static)},
-                   "outputs": {"latency_ms": pack(latency), "embedding": pack(embedding),
-                               "latency_members": pack(members)}}, f)
+        json.dump({"inputForm": module.form, "samples": samples}, f)
 
 
 def write_sidecar(path, entry, summary):
@@ -111,16 +159,24 @@ def update_manifest(manifest_path, entry):
         f.write("\n")
 
 
+def has_edge_form(members):
+    """Whether every member has `forward_edges`: all but the global-attention ablation, whose scores cover every
+    pair of vertices."""
+    return all(getattr(block, "attention", "graph") == "graph" for m in members for block in getattr(m, "blocks", []))
+
+
 def export_ensemble(members, records, summary, data, platform, model_name, out_dir, trained_on, parity_indices=None,
-                    parity_path=None, test=None):
-    """Writes <out_dir>/<id>.onnx, <id>.json (side-car) and the manifest entry (and, with parity_path, the
-    parity samples of `parity_indices`); returns the entry."""
+                    parity_path=None, test=None, form=None):
+    """Writes <out_dir>/<id>.onnx (input form `form`; by default the edge form, or the dense one for the
+    global-attention ablation), <id>.json (side-car) and the manifest entry (and, with parity_path, the parity
+    samples of `parity_indices`); returns the entry."""
+    form = form or (DEFAULT_FORM if has_edge_form(members) else "dense")
     kind = "nnlp" if model_name == "nnlp" else "v2"
     token_dim = data.features.shape[1] if kind == "v2" else data.nnlp_features.shape[1]
     static_dim = data.static.shape[1] if kind == "v2" else data.static_raw.shape[1]
     predictor_id = "%s-%s-%s" % (platform, model_name, data.meta["mode"])
     onnx_path = os.path.join(out_dir, predictor_id + ".onnx")
-    module = export_onnx(members, onnx_path, token_dim, static_dim)
+    module = export_onnx(members, onnx_path, token_dim, static_dim, form)
     config = records[0]["config"]
     entry = {
         "id": predictor_id,
@@ -129,7 +185,8 @@ def export_ensemble(members, records, summary, data, platform, model_name, out_d
         "sha256": sha256_of(onnx_path),
         "sidecar": predictor_id + ".json",
         "opset": OPSET,
-        "inputs": {"tokenDim": token_dim, "staticDim": static_dim,
+        "inputForm": form,
+        "inputs": {"names": INPUT_FORMS[form], "tokenDim": token_dim, "staticDim": static_dim,
                    "static": "static.npy (40-dim PE)" if kind == "v2" else "static_raw.npy [batch,GFLOPs,Gparams,Gmacs]"},
         "outputs": OUTPUT_NAMES,
         "tokenizer": {"mode": data.meta["mode"], "vocabularyVersion": data.meta["vocabularyVersion"],

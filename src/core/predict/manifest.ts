@@ -15,6 +15,16 @@ export const MANIFEST_SCHEMA_VERSION = 1;
 /** Which token rows and static vector a predictor reads: V2 rows + 40-dim PE, or NNLP rows + raw 4 values. */
 export type TokenKind = 'features' | 'nnlp_features';
 
+/** How a predictor's ONNX file takes the graph (models/README.md): an edge list (`edge_src`/`edge_dst`, O(E·d)),
+ *  or a dense [B,N,N] adjacency with a node mask (O(N²·d); entries written before the edge form have no
+ *  `inputForm` and mean this one). */
+export type InputForm = 'dense' | 'edges';
+/** The ONNX input names of each form, in the order the exporter declares them. */
+export const INPUT_NAMES = {
+  dense: ['tokens', 'adjacency', 'node_mask', 'static'],
+  edges: ['tokens', 'edge_src', 'edge_dst', 'static'],
+} as const satisfies Record<InputForm, readonly string[]>;
+
 export interface PredictorEntry extends IntervalCalibration {
   id: string;
   platform: string;
@@ -25,6 +35,7 @@ export interface PredictorEntry extends IntervalCalibration {
   tokenizerMode: TokenizerMode;
   vocabularyVersion: string;
   tokenKind: TokenKind;
+  inputForm: InputForm;
   /** Row width F and static width S the predictor was exported with, when the manifest states them. */
   tokenDim?: number;
   staticDim?: number;
@@ -81,6 +92,20 @@ function optionalDim(v: unknown, where: string, field: string): number | undefin
   if (v === undefined) return undefined;
   if (!Number.isInteger(v) || (v as number) < 1) throw new ManifestError(where, `${field} must be a positive integer`);
   return v as number;
+}
+
+/** `inputForm` (absent: dense) and, when stated, `inputs.names`, which must be the form's input names. */
+function inputForm(e: Json, inputs: Json, where: string): InputForm {
+  const form = e.inputForm ?? 'dense';
+  if (form !== 'dense' && form !== 'edges') throw new ManifestError(where, `inputForm must be dense or edges, not ${JSON.stringify(form)}`);
+  const expected: readonly string[] = INPUT_NAMES[form];
+  if (inputs.names !== undefined) {
+    const names = inputs.names;
+    if (!Array.isArray(names) || names.length !== expected.length || names.some((n, i) => n !== expected[i])) {
+      throw new ManifestError(where, `inputs.names must be ${JSON.stringify(expected)} for inputForm ${form}, not ${JSON.stringify(names)}`);
+    }
+  }
+  return form;
 }
 
 function describe(e: Json): Pick<PredictorEntry, 'model' | 'validation' | 'trainedOn' | 'created'> {
@@ -147,6 +172,7 @@ function parseEntry(raw: unknown, i: number, root: string, manifestName: string)
     tokenizerMode: tok.mode,
     vocabularyVersion: tok.vocabularyVersion,
     tokenKind: (tok.tokens as TokenKind | undefined) ?? 'features',
+    inputForm: inputForm(e, inputs, where),
     tokenDim: optionalDim(inputs.tokenDim, where, 'inputs.tokenDim'),
     staticDim: optionalDim(inputs.staticDim, where, 'inputs.staticDim'),
     spreadScale: interval.spreadScale,

@@ -1,26 +1,46 @@
 // Tokens → the predictor's input tensors (models/README.md), as plain typed arrays so that this stays free of
-// onnxruntime: the runtime wraps them. One graph per call (B = 1, no padding): tokens [1,N,F] in vertex order,
-// adjacency [1,N,N] = the symmetric closure of `Tokens.edges` without self-loops, node_mask [1,N] all ones, and
-// static [1,S] = the 40-dim PE for V2 or the raw [batch, GFLOPs, Gparams, Gmacs] for NNLP.
+// onnxruntime: the runtime wraps them. One graph per call, in the input form the manifest entry declares:
+//   edges  tokens [N,F] in vertex order, edge_src / edge_dst [E] int64 (graph.ts: both directions of every
+//          undirected edge of `Tokens.edges`, deduplicated, self-loops dropped), static [1,S];
+//   dense  (older predictors) tokens [1,N,F], adjacency [1,N,N] = the symmetric closure of the same edges,
+//          node_mask [1,N] all ones, static [1,S].
+// static is the 40-dim PE for V2 or the raw [batch, GFLOPs, Gparams, Gmacs] for NNLP.
 import type { Tokens } from '../tokenizer/types';
 import { TokenMismatchError } from './errors';
-import type { PredictorEntry } from './manifest';
+import { denseAdjacency, symmetricEdges } from './graph';
+import { INPUT_NAMES, type PredictorEntry } from './manifest';
 
-export interface PackedTensor {
-  data: Float32Array;
+export interface PackedTensor<T extends Float32Array | BigInt64Array = Float32Array | BigInt64Array> {
+  data: T;
   dims: number[];
 }
 
-export interface PackedInputs {
-  tokens: PackedTensor;
-  adjacency: PackedTensor;
-  node_mask: PackedTensor;
-  static: PackedTensor;
+export interface DenseInputs {
+  form: 'dense';
+  tokens: PackedTensor<Float32Array>;
+  adjacency: PackedTensor<Float32Array>;
+  node_mask: PackedTensor<Float32Array>;
+  static: PackedTensor<Float32Array>;
 }
 
-export const INPUT_NAMES = ['tokens', 'adjacency', 'node_mask', 'static'] as const;
+export interface EdgeInputs {
+  form: 'edges';
+  tokens: PackedTensor<Float32Array>;
+  edge_src: PackedTensor<BigInt64Array>;
+  edge_dst: PackedTensor<BigInt64Array>;
+  static: PackedTensor<Float32Array>;
+}
 
-type Wants = Pick<PredictorEntry, 'id' | 'tokenizerMode' | 'vocabularyVersion' | 'tokenKind' | 'tokenDim' | 'staticDim'>;
+export type PackedInputs = DenseInputs | EdgeInputs;
+
+/** The tensors of `packed` by input name, in the form's order (what a session is fed). */
+export function inputTensors(packed: PackedInputs): [string, PackedTensor][] {
+  return packed.form === 'edges'
+    ? INPUT_NAMES.edges.map((name) => [name, packed[name]])
+    : INPUT_NAMES.dense.map((name) => [name, packed[name]]);
+}
+
+type Wants = Pick<PredictorEntry, 'id' | 'tokenizerMode' | 'vocabularyVersion' | 'tokenKind' | 'tokenDim' | 'staticDim' | 'inputForm'>;
 
 /** Refuses tokens made by another tokenizer mode or vocabulary: their rows mean something else to this predictor. */
 export function checkCompatible(tokens: Pick<Tokens, 'mode' | 'vocabularyVersion'>, entry: Wants): void {
@@ -30,20 +50,6 @@ export function checkCompatible(tokens: Pick<Tokens, 'mode' | 'vocabularyVersion
         `but the tokenizer produced ${tokens.mode}/${tokens.vocabularyVersion}; install a predictor trained with this tokenizer version`,
     );
   }
-}
-
-/** Dense symmetric 0/1 adjacency of an N-vertex graph from directed edges; self-loops are dropped. */
-export function denseAdjacency(n: number, edges: readonly (readonly [number, number])[]): Float32Array {
-  const adjacency = new Float32Array(n * n);
-  for (const [a, b] of edges) {
-    if (!(Number.isInteger(a) && Number.isInteger(b) && a >= 0 && b >= 0 && a < n && b < n)) {
-      throw new RangeError(`edge [${a}, ${b}] names a vertex outside 0..${n - 1}`);
-    }
-    if (a === b) continue;
-    adjacency[a * n + b] = 1;
-    adjacency[b * n + a] = 1;
-  }
-  return adjacency;
 }
 
 export function packInputs(tokens: Tokens, entry: Wants): PackedInputs {
@@ -64,10 +70,22 @@ export function packInputs(tokens: Tokens, entry: Wants): PackedInputs {
   if (entry.staticDim !== undefined && entry.staticDim !== staticValues.length) {
     throw new TokenMismatchError(`predictor ${entry.id} reads a ${entry.staticDim}-value static vector, the tokenizer wrote ${staticValues.length}`);
   }
+  const staticTensor = { data: staticValues, dims: [1, staticValues.length] };
+  if (entry.inputForm === 'edges') {
+    const { src, dst } = symmetricEdges(n, tokens.edges);
+    return {
+      form: 'edges',
+      tokens: { data: features, dims: [n, f] },
+      edge_src: { data: src, dims: [src.length] },
+      edge_dst: { data: dst, dims: [dst.length] },
+      static: staticTensor,
+    };
+  }
   return {
+    form: 'dense',
     tokens: { data: features, dims: [1, n, f] },
     adjacency: { data: denseAdjacency(n, tokens.edges), dims: [1, n, n] },
     node_mask: { data: new Float32Array(n).fill(1), dims: [1, n] },
-    static: { data: staticValues, dims: [1, staticValues.length] },
+    static: staticTensor,
   };
 }
