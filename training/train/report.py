@@ -71,7 +71,7 @@ def settings(runs):
     out = defaultdict(list)
     for r in runs:
         c = r.get("config") or {}
-        key = {"epochs": c.get("epochs"), "dim": c.get("dim"), "layers": c.get("layers"),
+        key = {"protocol": r["protocol"], "epochs": c.get("epochs"), "dim": c.get("dim"), "layers": c.get("layers"),
                "parameters": r.get("parameters")} if r["model"] in ("v2", "nnlp") else {"fit": "log-linear least squares"}
         if key not in out[r["model"]]:
             out[r["model"]].append(key)

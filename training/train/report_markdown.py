@@ -5,6 +5,7 @@ MODEL_TITLES = {"flops": "FLOPs", "flops_mac": "FLOPs+MAC", "nnlp": "NNLP", "v2"
 VARIANT_TITLES = {"full": "V2 (full)", "no_type_aware": "− type-aware enhancement", "plain_ffn": "plain FFN (no GFFN)",
                   "global_attention": "global attention", "no_static": "− static features"}
 MODEL_ORDER = ["flops", "flops_mac", "nnlp", "v2"]
+PROTOCOL_TITLES = {"in-domain": "in-domain", "lofo": "leave-one-out"}
 
 
 def fmt(agg, digits=2):
@@ -24,12 +25,16 @@ def is_cross_space(entry):
 def settings_lines(entry):
     out = []
     for model in MODEL_ORDER:
-        for s in entry["settings"].get(model, []):
-            if "fit" in s:
-                out.append("%s: %s." % (MODEL_TITLES[model], s["fit"]))
-            else:
-                out.append("%s: d=%s, L=%s, %s parameters, %s epochs." % (MODEL_TITLES[model], s["dim"], s["layers"],
-                                                                          "{:,}".format(s["parameters"] or 0), s["epochs"]))
+        runs = entry["settings"].get(model, [])
+        if not runs:
+            continue
+        if "fit" in runs[0]:
+            out.append("%s: %s." % (MODEL_TITLES[model], runs[0]["fit"]))
+            continue
+        size = runs[0]
+        epochs = "; ".join("%s epochs %s" % (s["epochs"], PROTOCOL_TITLES[s["protocol"]]) for s in runs)
+        out.append("%s: d=%s, L=%s, %s parameters; %s." % (MODEL_TITLES[model], size["dim"], size["layers"],
+                                                          "{:,}".format(size["parameters"] or 0), epochs))
     noise = entry["noiseFloor"]
     if noise:
         out.append("Label noise floor on %s (passes %s vs %s over a fixed %d-model subset): median %.1f %%, "
@@ -59,7 +64,7 @@ def in_domain_lines(entry):
                                          " | ".join(fmt(c["acc10"]) if c else "–" for c in cells)))
     out += ["", "Seeds per cell: " + ", ".join("%s %d" % (MODEL_TITLES[m], table[m]["all"]["mape"]["n"])
                                                for m in models) + ". "
-            + "Acc(5%%) and Kendall τ of all test graphs: " + ", ".join(
+            + "Acc(5%) and Kendall τ of all test graphs: " + ", ".join(
                 "%s %s / %s" % (MODEL_TITLES[m], fmt(table[m]["all"]["acc5"]), fmt(table[m]["all"]["kendall"], 3))
                 for m in models) + ".", ""]
     last = ["%s %s" % (MODEL_TITLES[m], fmt(table[m]["lastAll"]["mape"])) for m in models if m in ("nnlp", "v2")]

@@ -3,7 +3,7 @@
 # Two lanes run side by side on a 2-core machine (each uses one thread: at d=128 a second thread does not make a
 # step faster, a second process doubles the throughput). Every command resumes: finished protocol lines and
 # saved members are skipped. Tensor folders first (`tensors`, seconds).
-# Usage: sh training/train/reproduce.sh tensors|zoo|lofo-a|lofo-b|ablation|help [platform...]   (from the repository root)
+# Usage: sh training/train/reproduce.sh tensors|zoo|lofo-a|lofo-b|ablation|help|reexport [platform...]   (from the repository root)
 set -e
 cd "$(dirname "$0")/../.."
 export NAR_TRAIN_THREADS=1
@@ -32,10 +32,10 @@ case "$1" in
       --models flops,flops_mac,nnlp --seeds 0-2 $SIZE --epochs 12 --out $OUT/cpu-zoo-in-domain.jsonl
     ;;
   lofo-a|lofo-b)
-    # Table 2 (leave one family out), one seed per held-out family, 4 epochs over the other 11 families.
+    # Table 2 (leave one family out), one seed per held-out family, 3 epochs over the other 11 families.
     fams=$FAMS_A; [ "$1" = lofo-b ] && fams=$FAMS_B
     train_module protocol --tensors $T/cpu-zoo-extended --platform ort-cpu-x86-1t --protocol lofo --families $fams \
-      --models flops,flops_mac,v2,nnlp --seeds 0 $SIZE --epochs 4 --out $OUT/cpu-zoo-$1.jsonl
+      --models flops,flops_mac,v2,nnlp --seeds 0 $SIZE --epochs 3 --out $OUT/cpu-zoo-$1.jsonl
     ;;
   ablation)
     # Table 5: V2 variants in-domain, one seed, 4 epochs each (tagged: kept apart from the 12-epoch Table 1 runs).
@@ -43,18 +43,30 @@ case "$1" in
       --variants full,no_type_aware,plain_ffn,global_attention,no_static --seeds 0 $SIZE --epochs 4 --tag ablation \
       --out $OUT/cpu-zoo-ablation.jsonl
     ;;
+  reexport)
+    # The shipped ensembles again from their saved members (no training): after a change of the ONNX interface,
+    # and to write the parity graphs that test/training/shipped.test.ts checks.
+    for p in ort-cpu-x86-1t:cpu-zoo-extended gpu-titan-rtx-bs1:help-gpu-titan-rtx-bs1 \
+             cpu-xeon-gold-6226:help-cpu-xeon-gold-6226; do
+      platform=${p%%:*}
+      [ -d $RUNS/checkpoints/$platform-v2 ] || continue
+      train_module train_predictor --tensors $T/${p#*:} --platform $platform $SIZE --test-fraction 0.1 \
+        --from-checkpoints $RUNS/checkpoints/$platform-v2 --out models \
+        --parity test/fixtures/shipped-parity/$platform-v2-extended.json
+    done
+    ;;
   help)
     # HELP, one GPU and one CPU platform (or those named): in-domain per space (V2 seeds = shipped ensembles)
     # and cross-space (lofo over the spaces: train on two, test on the third).
     shift
     for p in ${*:-$HELP_PLATFORMS}; do
-      train_module train_predictor --tensors $T/help-$p --platform $p $SIZE --epochs 12 --members 3 \
+      train_module train_predictor --tensors $T/help-$p --platform $p $SIZE --epochs 8 --members 3 \
         --test-fraction 0.1 --protocol-out $OUT/help-$p.jsonl --checkpoints $RUNS/checkpoints/$p-v2 --out models
       train_module protocol --tensors $T/help-$p --platform $p --protocol in-domain \
-        --models flops,flops_mac,nnlp --seeds 0-2 $SIZE --epochs 12 --out $OUT/help-$p.jsonl
+        --models flops,flops_mac,nnlp --seeds 0-2 $SIZE --epochs 8 --out $OUT/help-$p.jsonl
       train_module protocol --tensors $T/help-$p --platform $p --protocol lofo \
-        --models flops,flops_mac,v2,nnlp --seeds 0 $SIZE --epochs 8 --out $OUT/help-$p.jsonl
+        --models flops,flops_mac,v2,nnlp --seeds 0 $SIZE --epochs 6 --out $OUT/help-$p.jsonl
     done
     ;;
-  *) echo "usage: sh training/train/reproduce.sh tensors|zoo|lofo-a|lofo-b|ablation|help" >&2; exit 2 ;;
+  *) echo "usage: sh training/train/reproduce.sh tensors|zoo|lofo-a|lofo-b|ablation|help|reexport" >&2; exit 2 ;;
 esac
