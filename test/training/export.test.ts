@@ -12,10 +12,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import * as ort from 'onnxruntime-node';
 import { missingTorch, runModule, tempFolder } from './python';
+import { checkParity, type Parity } from '../helpers/parity';
 
-interface Packed { dims: number[]; data: number[] }
-interface Sample { inputs: Record<string, Packed>; outputs: Record<string, Packed> }
-interface Parity { inputForm: string; samples: Sample[] }
 interface ManifestEntry {
   id: string; platform: string; file: string; sha256: string; sidecar: string; opset: number; inputForm: string;
   inputs: { names: string[]; tokenDim: number; staticDim: number };
@@ -54,22 +52,6 @@ after(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-/** int64 for the edge lists, float32 for everything else (the exporter's input types). */
-function tensor(name: string, p: Packed): ort.Tensor {
-  if (name === 'edge_src' || name === 'edge_dst') return new ort.Tensor('int64', BigInt64Array.from(p.data, BigInt), p.dims);
-  return new ort.Tensor('float32', Float32Array.from(p.data), p.dims);
-}
-
-/** Largest |a-b| / max(|b|, 1e-3 · max|b|): relative, but not blown up by entries that are almost zero. */
-function maxRelative(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) scale = Math.max(scale, Math.abs(b[i]!));
-  let worst = 0;
-  for (let i = 0; i < b.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!) / Math.max(Math.abs(b[i]!), 1e-3 * scale));
-  return worst;
-}
-
 function manifest(): ManifestEntry[] {
   return (JSON.parse(readFileSync(join(dir, 'models', 'manifest.json'), 'utf8')) as { predictors: ManifestEntry[] }).predictors;
 }
@@ -83,18 +65,11 @@ for (const model of ['v2', 'nnlp']) {
     const parity = JSON.parse(readFileSync(join(dir, `parity-${model}.json`), 'utf8')) as Parity;
     assert.equal(parity.inputForm, 'edges');
     assert.ok(parity.samples.length >= 2, 'several graphs were saved');
+    await checkParity(session, parity, model);
     const sizes = new Set<string>();
-    for (const [g, sample] of parity.samples.entries()) {
-      const feeds: Record<string, ort.Tensor> = {};
-      for (const [name, p] of Object.entries(sample.inputs)) feeds[name] = tensor(name, p);
-      const out = await session.run(feeds);
-      for (const name of ['latency_ms', 'embedding', 'latency_members']) {
-        assert.deepEqual([...out[name]!.dims], sample.outputs[name]!.dims, `${name} dims`);
-        const err = maxRelative(out[name]!.data as Float32Array, sample.outputs[name]!.data);
-        assert.ok(err <= 1e-4, `${model} graph ${g} ${name}: ORT vs PyTorch relative error ${err}`);
-      }
-      const latency = out.latency_ms!.data as Float32Array;
-      assert.ok(latency.length === 1 && latency[0]! > 0 && Number.isFinite(latency[0]!), 'one positive latency');
+    for (const sample of parity.samples) {
+      assert.equal(sample.outputs.latency_ms!.data.length, 1);
+      assert.ok(sample.outputs.latency_ms!.data[0]! > 0, 'one positive latency');
       assert.equal(sample.inputs.static!.dims[1], model === 'v2' ? 40 : 4);
       assert.ok(sample.inputs.edge_src!.dims[0]! > 0 && sample.inputs.edge_src!.dims[0] === sample.inputs.edge_dst!.dims[0]);
       sizes.add(`${sample.inputs.tokens!.dims[0]}/${sample.inputs.edge_src!.dims[0]}`);

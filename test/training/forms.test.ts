@@ -14,8 +14,8 @@ import { loadManifest } from '../../src/core/predict';
 import type { Tokens } from '../../src/core/tokenizer/types';
 import { Predictor } from '../../src/server/predictor';
 import { missingTorch, runModule, tempFolder } from './python';
+import { maxRelative, tensor, type Packed } from '../helpers/parity';
 
-interface Packed { dims: number[]; data: number[] }
 interface Graph { name: string; edges: [number, number][]; inputs: Record<string, Packed>; outputs: Record<string, Packed> }
 interface Samples { graphs: Graph[]; dense: { inputs: Record<string, Packed>; outputs: Record<string, Packed> } }
 
@@ -36,23 +36,8 @@ after(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-function tensor(name: string, p: Packed): ort.Tensor {
-  if (name === 'edge_src' || name === 'edge_dst') return new ort.Tensor('int64', BigInt64Array.from(p.data, BigInt), p.dims);
-  return new ort.Tensor('float32', Float32Array.from(p.data), p.dims);
-}
-
 function feeds(inputs: Record<string, Packed>): Record<string, ort.Tensor> {
   return Object.fromEntries(Object.entries(inputs).map(([name, p]) => [name, tensor(name, p)]));
-}
-
-/** Largest |a-b| / max(|b|, 1e-3 · max|b|): relative, but not blown up by entries that are almost zero. */
-function maxRelative(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) scale = Math.max(scale, Math.abs(b[i]!));
-  let worst = 0;
-  for (let i = 0; i < b.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!) / Math.max(Math.abs(b[i]!), 1e-3 * scale));
-  return worst;
 }
 
 const run = { skip: skip ? `skipped: ${skip}` : false };
