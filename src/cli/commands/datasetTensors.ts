@@ -127,7 +127,7 @@ function buildMerged(sets: Dataset[], platforms: string[], options: Omit<BuildOp
     if (own.length === 0 || fams?.length === 0) continue;
     const result = buildTensorItems(ds, { ...options, platforms: own, families: fams });
     attempted += result.attempted;
-    failures.push(...result.failures);
+    for (const f of result.failures) failures.push(f); // not push(...): a data set can fail by the thousand
     for (const { group, items } of result.groups) {
       const key = String(group.batch);
       let merged = groups.get(key);

@@ -59,7 +59,7 @@ export function openDataset(dir: string): Dataset {
     const read = readJsonl<Label>(path);
     if (read.truncatedTail !== undefined) warnings.push(`${path}: last line cut off (ignored)`);
     read.rows.forEach((l, i) => checkLabel(l, path, i + 1));
-    labels.push(...read.rows);
+    for (const row of read.rows) labels.push(row); // not push(...rows): 100k+ arguments overflow the stack
   }
   const shards = new ShardReader(join(dir, 'graphs'));
   return { dir, meta, samples: samples.rows, labels, warnings, graph: (s) => shards.graph(s.shard, s.index) };

@@ -202,7 +202,7 @@ function topologicalOrder(graph: Graph, diagnostics: ShapeDiagnostic[]): Node[] 
       diagnostics.push({ nodeIndex: n.index, opType: n.opType, message: 'node is part of a cycle; its outputs are unknown' });
     }
     // Cyclic nodes still run last so that their outputs get (unknown) entries.
-    order.push(...cyclic);
+    for (const n of cyclic) order.push(n); // not push(...): a hostile file can hold 100k+ nodes in a cycle
   }
   return order;
 }
