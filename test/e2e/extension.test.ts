@@ -125,21 +125,33 @@ step('CodeLens and hover on the model path in a Python export script', async () 
   await vs.page.locator('.tab.active', { hasText: 'resnet.onnx' }).waitFor();
 });
 
+/** Ticks `name` in the open multi-select quick pick until the widget counts `count` selected. */
+async function checkInQuickPick(name: string, count: number): Promise<void> {
+  const row = vs.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
+  const selected = vs.page.locator('.quick-input-widget', { hasText: `${count} Selected` });
+  // A click can land while the list re-renders (a hover tooltip appears); click again until it counts.
+  for (let attempt = 1; ; attempt++) {
+    await row.locator('input[type=checkbox], .monaco-checkbox, .quick-input-list-checkbox').first().click({ timeout: 10_000 });
+    try {
+      await selected.waitFor({ timeout: 3000 });
+      return;
+    } catch {
+      if (attempt === 3) throw new Error(`could not check ${name} in the quick pick`);
+    }
+  }
+}
+
 step('Compare two models from the command palette', async () => {
-  await vs.command('NAR Lens: Compare Architectures');
+  // Under load a late-opening editor can close the quick pick between steps: then the whole pick starts over.
   const names = ['resnet.onnx', 'model.onnx'];
-  for (const [i, name] of names.entries()) {
-    const row = vs.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
-    const selected = vs.page.locator('.quick-input-widget', { hasText: `${i + 1} Selected` });
-    // A click can land while the list re-renders (a hover tooltip appears); click again until it counts.
-    for (let attempt = 0; attempt < 3; attempt++) {
-      await row.locator('input[type=checkbox], .monaco-checkbox, .quick-input-list-checkbox').first().click();
-      try {
-        await selected.waitFor({ timeout: 3000 });
-        break;
-      } catch {
-        if (attempt === 2) throw new Error(`could not check ${name} in the quick pick`);
-      }
+  for (let round = 1; ; round++) {
+    try {
+      await vs.command('NAR Lens: Compare Architectures');
+      for (const [i, name] of names.entries()) await checkInQuickPick(name, i + 1);
+      break;
+    } catch (err) {
+      if (round === 3) throw err;
+      await vs.page.keyboard.press('Escape');
     }
   }
   await vs.page.locator('.quick-input-widget .monaco-button', { hasText: 'OK' }).first().click();
