@@ -60,10 +60,8 @@ function tokenizeReference(shaped: ShapedModel, batch: number, given?: CostRepor
 
   const { names, opTypes } = graph;
   const count = names.length;
-  const outputShapes: number[][] = new Array(count);
-  const slots: (number | undefined)[] = new Array(count);
-  const features = rowViews(count, FEATURE_DIM);
-  const nnlpFeatures = rowViews(count, NNLP_REFERENCE_DIM);
+  const rows = vertexRows(count, NNLP_REFERENCE_DIM);
+  const { outputShapes, slots, features, nnlpFeatures } = rows;
   for (let i = 0; i < count; i++) {
     const name = names[i];
     const opType = opTypes[i];
@@ -76,25 +74,7 @@ function tokenizeReference(shaped: ShapedModel, batch: number, given?: CostRepor
     referenceRow(slot, attrs, shape, features[i]);
     referenceNnlpRow(opType, slot, attrs, shape, nnlpFeatures[i]);
   }
-  const raw = staticRaw(batch, costs);
-  const { coverage, unknownOps } = measureCoverage(opTypes, slots);
-  return {
-    mode: 'reference',
-    vocabularyVersion: REFERENCE_VOCABULARY_VERSION,
-    names,
-    opTypes,
-    outputShapes,
-    edges: graph.edges,
-    features,
-    featureDim: FEATURE_DIM,
-    nnlpFeatures,
-    nnlpFeatureDim: NNLP_REFERENCE_DIM,
-    static: staticVector(raw),
-    staticRaw: raw,
-    coverage,
-    unknownOps,
-    unknownShapes: 0,
-  };
+  return finishTokens('reference', REFERENCE_VOCABULARY_VERSION, graph, rows, batch, costs, 0);
 }
 
 function tokenizeExtended(shaped: ShapedModel, batch: number, given?: CostReport): Tokens {
@@ -106,10 +86,8 @@ function tokenizeExtended(shaped: ShapedModel, batch: number, given?: CostReport
   // `names` is handed on as it is; `opTypes` is rewritten in place to the op types Tokens reports.
   const { names, opTypes } = graph;
   const count = names.length;
-  const outputShapes: number[][] = new Array(count);
-  const slots: (number | undefined)[] = new Array(count);
-  const features = rowViews(count, FEATURE_DIM);
-  const nnlpFeatures = rowViews(count, NNLP_EXTENDED_DIM);
+  const rows = vertexRows(count, NNLP_EXTENDED_DIM);
+  const { outputShapes, slots, features, nnlpFeatures } = rows;
   const noAttrs: ExtendedAttrs = new Array(EXTENDED_ATTRIBUTE_SLOTS).fill(undefined);
   let unknownShapes = 0;
   for (let i = 0; i < count; i++) {
@@ -127,19 +105,51 @@ function tokenizeExtended(shaped: ShapedModel, batch: number, given?: CostReport
     extendedRow(slot, attrs, shape, features[i]);
     extendedNnlpRow(vertexOp, slot, attrs, shape, nnlpFeatures[i]);
   }
-  const raw = staticRaw(batch, costs);
-  const { coverage, unknownOps } = measureCoverage(opTypes, slots);
+  return finishTokens('extended', EXTENDED_VOCABULARY_VERSION, graph, rows, batch, costs, unknownShapes);
+}
+
+/** What each mode fills per vertex: its output shape, vocabulary slot, V2 feature row and NNLP row. */
+interface VertexRows {
+  outputShapes: number[][];
+  slots: (number | undefined)[];
+  features: Float32Array[];
+  nnlpFeatures: Float32Array[];
+  nnlpFeatureDim: number;
+}
+
+function vertexRows(count: number, nnlpDim: number): VertexRows {
   return {
-    mode: 'extended',
-    vocabularyVersion: EXTENDED_VOCABULARY_VERSION,
-    names,
-    opTypes,
-    outputShapes,
+    outputShapes: new Array(count),
+    slots: new Array(count),
+    features: rowViews(count, FEATURE_DIM),
+    nnlpFeatures: rowViews(count, nnlpDim),
+    nnlpFeatureDim: nnlpDim,
+  };
+}
+
+/** The Tokens of filled rows: the static vector from the costs, coverage from the slots. */
+function finishTokens(
+  mode: TokenizerMode,
+  vocabularyVersion: string,
+  graph: Pick<Tokens, 'names' | 'opTypes' | 'edges'>,
+  rows: VertexRows,
+  batch: number,
+  costs: CostReport,
+  unknownShapes: number,
+): Tokens {
+  const raw = staticRaw(batch, costs);
+  const { coverage, unknownOps } = measureCoverage(graph.opTypes, rows.slots);
+  return {
+    mode,
+    vocabularyVersion,
+    names: graph.names,
+    opTypes: graph.opTypes,
+    outputShapes: rows.outputShapes,
     edges: graph.edges,
-    features,
+    features: rows.features,
     featureDim: FEATURE_DIM,
-    nnlpFeatures,
-    nnlpFeatureDim: NNLP_EXTENDED_DIM,
+    nnlpFeatures: rows.nnlpFeatures,
+    nnlpFeatureDim: rows.nnlpFeatureDim,
     static: staticVector(raw),
     staticRaw: raw,
     coverage,
