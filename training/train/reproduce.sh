@@ -27,7 +27,8 @@ case "$1" in
     # Table 1 (in-domain 90/10): the V2 seeds are the shipped ort-cpu-x86-1t ensemble.
     train_module train_predictor --tensors $T/cpu-zoo-extended --platform ort-cpu-x86-1t $SIZE --epochs 12 \
       --members 3 --test-fraction 0.1 --protocol-out $OUT/cpu-zoo-in-domain.jsonl \
-      --checkpoints $RUNS/checkpoints/ort-cpu-x86-1t-v2 --out models
+      --checkpoints $RUNS/checkpoints/ort-cpu-x86-1t-v2 --out models \
+      --parity test/fixtures/shipped-parity/ort-cpu-x86-1t-v2-extended.json
     train_module protocol --tensors $T/cpu-zoo-extended --platform ort-cpu-x86-1t --protocol in-domain \
       --models flops,flops_mac,nnlp --seeds 0-2 $SIZE --epochs 12 --out $OUT/cpu-zoo-in-domain.jsonl
     ;;
@@ -44,8 +45,8 @@ case "$1" in
       --out $OUT/cpu-zoo-ablation.jsonl
     ;;
   reexport)
-    # The shipped ensembles again from their saved members (no training): after a change of the ONNX interface,
-    # and to write the parity graphs that test/training/shipped.test.ts checks.
+    # The shipped ensembles again from their saved members (no training), with their parity graphs: after a
+    # change of the ONNX interface or of the exporter.
     for p in ort-cpu-x86-1t:cpu-zoo-extended gpu-titan-rtx-bs1:help-gpu-titan-rtx-bs1 \
              cpu-xeon-gold-6226:help-cpu-xeon-gold-6226; do
       platform=${p%%:*}
@@ -61,7 +62,8 @@ case "$1" in
     shift
     for p in ${*:-$HELP_PLATFORMS}; do
       train_module train_predictor --tensors $T/help-$p --platform $p $SIZE --epochs 8 --members 3 \
-        --test-fraction 0.1 --protocol-out $OUT/help-$p.jsonl --checkpoints $RUNS/checkpoints/$p-v2 --out models
+        --test-fraction 0.1 --protocol-out $OUT/help-$p.jsonl --checkpoints $RUNS/checkpoints/$p-v2 --out models \
+        --parity test/fixtures/shipped-parity/$p-v2-extended.json
       train_module protocol --tensors $T/help-$p --platform $p --protocol in-domain \
         --models flops,flops_mac,nnlp --seeds 0-2 $SIZE --epochs 8 --out $OUT/help-$p.jsonl
       train_module protocol --tensors $T/help-$p --platform $p --protocol lofo \
