@@ -56,6 +56,26 @@ class Training(unittest.TestCase):
         self.assertAlmostEqual(100 * np.mean(np.abs(pred - self.y[val]) / self.y[val]), min(val_mapes), places=3)
         self.assertEqual(embed.shape, (len(val), 32))
         self.assertEqual(record["steps"], 15 * -(-len(train) // 16))
+        self.assertEqual(record["collapses"], [])
+
+    def test_a_collapsed_head_restarts_from_the_best_state_at_half_the_learning_rate(self):
+        train, val, _ = self.split
+
+        def saturate_head(model, epoch):  # after epoch 0: softplus(-60) ~ 1e-26, the gradient vanishes with it
+            if epoch == 0:
+                with torch.no_grad():
+                    model.head.fc3.bias.fill_(60.0)
+        model, record, _ = loop.fit("v2", self.data, "synthetic-a", train, val, {**SMALL, "epochs": 5}, 0,
+                                    after_epoch=saturate_head)
+        self.assertEqual(len(record["collapses"]), 1)
+        event = record["collapses"][0]
+        self.assertEqual((event["epoch"], event["restoredEpoch"], event["lrScale"]), (1, 0, 0.5))
+        val_mapes = [h["val_mape"] for h in record["history"]]
+        self.assertGreater(val_mapes[1], 99.0)
+        self.assertLess(max(val_mapes[2:]), 99.0)  # training goes on from the restored state
+        self.assertNotEqual(record["best_epoch"], 1)
+        pred, _ = loop.predict(model, self.data, val, "v2")
+        self.assertFalse(loop.collapsed(pred, self.y[val]))
 
     def test_nnlp_trains_and_max_steps_stops_early(self):
         train, val, _ = self.split

@@ -171,6 +171,7 @@ def export_ensemble(members, records, summary, data, platform, model_name, out_d
     global-attention ablation), <id>.json (side-car) and the manifest entry (and, with parity_path, the parity
     samples of `parity_indices`); returns the entry."""
     form = form or (DEFAULT_FORM if has_edge_form(members) else "dense")
+    members = [m.cpu() for m in members]  # exported (and parity-checked) on the CPU, wherever they were trained
     kind = "nnlp" if model_name == "nnlp" else "v2"
     token_dim = data.features.shape[1] if kind == "v2" else data.nnlp_features.shape[1]
     static_dim = data.static.shape[1] if kind == "v2" else data.static_raw.shape[1]

@@ -14,7 +14,7 @@ import torch
 
 from ..model.narformer_v2 import NARFormerV2
 from ..model.nnlp import NNLP
-from . import metrics
+from . import metrics, runtime
 from .batching import bucketed_batches, collate
 
 V2_VARIANTS = {
@@ -26,7 +26,10 @@ V2_VARIANTS = {
 }
 
 DEFAULTS = dict(epochs=50, lr=1e-3, batch_size=16, warmup=0.1, dim=512, layers=2, head_hidden=512,
-                variant="full", max_steps=None, eval_nodes_budget=4_000_000, train_nodes_budget=16 * 400 * 400)
+                variant="full", max_steps=None, collapse_restarts=2, eval_nodes_budget=4_000_000, train_nodes_budget=16 * 400 * 400)
+
+
+COLLAPSE_RATIO = 0.01  # median prediction / label below this: the head has collapsed
 
 
 def model_kind(model_name):
@@ -47,6 +50,24 @@ def build_model(model_name, data, config):
     raise ValueError("unknown neural model %r (known: v2, nnlp)" % (model_name,))
 
 
+def collapsed(pred, target):
+    """Whether the predictions have collapsed to ~0. The softplus head then sits deep in its flat tail: the loss is
+    stuck at 1 and its gradient vanishes, so training cannot recover by itself (seen at d=512, lr 1e-3, right after
+    a short warm-up: 4 of 12 leave-one-family-out runs of the GPU study)."""
+    return len(pred) > 0 and float(np.median(np.asarray(pred) / np.asarray(target))) < COLLAPSE_RATIO
+
+
+def recover_from_collapse(model, optimizer, scheduler, best, epoch, step):
+    """Back to the best state so far, fresh Adam moments, half the learning rate for the rest of the schedule."""
+    model.load_state_dict(best["state"])
+    optimizer.state.clear()
+    scheduler.base_lrs = [lr * 0.5 for lr in scheduler.base_lrs]
+    for group, lr in zip(optimizer.param_groups, scheduler.get_last_lr()):
+        group["lr"] = lr * 0.5
+    return {"epoch": epoch, "step": step, "restoredEpoch": best["epoch"],
+            "lrScale": scheduler.base_lrs[0] / optimizer.defaults["lr"]}
+
+
 def relative_squared_error(pred, target):
     return ((pred / target - 1.0) ** 2).mean()
 
@@ -59,6 +80,14 @@ def linear_warmup_decay(total_steps, warmup_fraction):
             return step / max(1, warmup)
         return max(0.0, (total_steps - step) / max(1, total_steps - warmup))
     return factor
+
+
+def model_device(model):
+    return next(model.parameters()).device
+
+
+def on_device(tensors, device):
+    return [t.to(device, non_blocking=True) for t in tensors] if device.type != "cpu" else tensors
 
 
 def evaluation_batches(node_counts, indices, nodes_budget):
@@ -79,17 +108,18 @@ def evaluation_batches(node_counts, indices, nodes_budget):
 def predict(model, data, indices, kind, nodes_budget=DEFAULTS["eval_nodes_budget"]):
     """(latency_ms, embeddings) for `indices`, in the order of `indices`."""
     model.eval()
+    device = model_device(model)
     indices = np.asarray(indices)
     preds = np.zeros(len(indices), dtype=np.float64)
     embeds = None
     position = {g: i for i, g in enumerate(indices.tolist())}
     for batch in evaluation_batches(data.node_counts, indices, nodes_budget):
-        latency, embedding = model(*collate(data, batch, kind))
+        latency, embedding = model(*on_device(collate(data, batch, kind), device))
         if embeds is None:
             embeds = np.zeros((len(indices), embedding.shape[1]), dtype=np.float32)
         rows = [position[g] for g in batch.tolist()]
-        preds[rows] = latency.numpy()
-        embeds[rows] = embedding.numpy()
+        preds[rows] = latency.cpu().numpy()
+        embeds[rows] = embedding.cpu().numpy()
     return preds, embeds
 
 
@@ -98,8 +128,9 @@ def accumulate_gradients(model, data, batch, kind, targets, nodes_budget):
     adjacency stays under `nodes_budget` elements, each part's loss weighted by its share of the batch, so the
     accumulated gradient equals the whole batch's (memory stays bounded for graphs of thousands of nodes)."""
     loss = 0.0
+    device = model_device(model)
     for part in evaluation_batches(data.node_counts, batch, nodes_budget):
-        tokens, adjacency, mask, static, y = collate(data, part, kind, targets)
+        tokens, adjacency, mask, static, y = on_device(collate(data, part, kind, targets), device)
         pred, _ = model(tokens, adjacency, mask, static)
         part_loss = relative_squared_error(pred, y) * (len(part) / len(batch))
         part_loss.backward()
@@ -118,7 +149,7 @@ def fit(model_name, data, platform, train_idx, val_idx, config=None, seed=0, log
     if len(train_idx) == 0 or len(val_idx) == 0:
         raise ValueError("training needs non-empty train and validation splits (got %d and %d graphs)"
                          % (len(train_idx), len(val_idx)))
-    model = build_model(model_name, data, config)
+    model = build_model(model_name, data, config).to(runtime.device())
     steps_per_epoch = -(-len(train_idx) // config["batch_size"])
     total = steps_per_epoch * config["epochs"]
     if config["max_steps"] is not None:
@@ -127,7 +158,7 @@ def fit(model_name, data, platform, train_idx, val_idx, config=None, seed=0, log
                                  weight_decay=0.0)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, linear_warmup_decay(total, config["warmup"]))
     best = {"mape": float("inf"), "epoch": -1, "state": None}
-    history = []
+    history, collapses = [], []
     step, epoch, started = 0, 0, time.time()
     while step < total:
         model.train()
@@ -147,10 +178,15 @@ def fit(model_name, data, platform, train_idx, val_idx, config=None, seed=0, log
         if log:
             log("epoch %d step %d/%d loss %.5f val MAPE %.3f%%" % (epoch, step, total, history[-1]["train_loss"],
                                                                     val_mape))
-        if after_epoch is not None:
-            after_epoch(model, epoch)
         if val_mape < best["mape"]:
             best = {"mape": val_mape, "epoch": epoch, "state": copy.deepcopy(model.state_dict())}
+        if collapsed(val_pred, targets[val_idx]) and best["epoch"] < epoch and len(collapses) < config["collapse_restarts"]:
+            collapses.append(recover_from_collapse(model, optimizer, scheduler, best, epoch, step))
+            if log:
+                log("epoch %d: predictions collapsed to ~0; restarted from epoch %d at %.3g x the learning rate"
+                    % (epoch, best["epoch"], collapses[-1]["lrScale"]))
+        if after_epoch is not None:
+            after_epoch(model, epoch)
         epoch += 1
     last_state = copy.deepcopy(model.state_dict())
     model.load_state_dict(best["state"])
@@ -158,5 +194,7 @@ def fit(model_name, data, platform, train_idx, val_idx, config=None, seed=0, log
     record = {"model": model_name, "variant": config["variant"] if model_name == "v2" else None, "seed": seed,
               "platform": platform, "config": {k: v for k, v in config.items()}, "steps": step, "epochs": epoch,
               "best_epoch": best["epoch"], "val_mape": best["mape"], "history": history,
-              "parameters": sum(p.numel() for p in model.parameters()), "train_seconds": time.time() - started}
+              "parameters": sum(p.numel() for p in model.parameters()), "train_seconds": time.time() - started,
+              "collapses": collapses,
+              "device": str(runtime.device())}
     return model, record, last_state

@@ -5,8 +5,10 @@ errors, and the acceptance comparisons computed from the same numbers (report_ma
 
 Cells are mean ± std over the seeds of a setting (n = seeds); "best" (the paper's other statistic) is in the
 JSON. Numbers are the test split scored with the validation-selected state; the last-epoch state is in the JSON
-("lastAll") because the paper's own protocol selected on the test split (spec §8.8) and we do not. Lines with a
-`tag` (e.g. "ablation", a study at fewer epochs) only feed the ablation table.
+("lastAll") because the paper's own protocol selected on the test split (spec §8.8) and we do not. Lines tagged
+"ablation" (a study at fewer epochs) only feed the ablation table; lines with any other tag are a separate study
+(e.g. "gpu-d512-e20": the paper's model size, trained on a GPU) and get sections of their own, beside the same
+split's FLOPs baselines (deterministic, so shared by every study).
 
     /usr/bin/python3 -m training.train.report bench/results/runs/*.jsonl [--noise FILE ...] [--out bench/results]
 """
@@ -20,6 +22,7 @@ import numpy as np
 from .report_markdown import render
 
 MODEL_ORDER = ["flops", "flops_mac", "nnlp", "v2"]
+REGRESSION_MODELS = ("flops", "flops_mac")
 VARIANTS = ["full", "no_type_aware", "plain_ffn", "global_attention", "no_static"]
 METRICS = {"mape": False, "acc10": True, "acc5": True, "kendall": True}  # name -> higher is better
 
@@ -72,7 +75,7 @@ def settings(runs):
     for r in runs:
         c = r.get("config") or {}
         key = {"protocol": r["protocol"], "epochs": c.get("epochs"), "dim": c.get("dim"), "layers": c.get("layers"),
-               "parameters": r.get("parameters")} if r["model"] in ("v2", "nnlp") else {"fit": "log-linear least squares"}
+               "parameters": r.get("parameters"), "device": r.get("device", "cpu")} if r["model"] in ("v2", "nnlp") else {"fit": "log-linear least squares"}
         if key not in out[r["model"]]:
             out[r["model"]].append(key)
     return dict(out)
@@ -153,22 +156,47 @@ def checks(entry, noise):
     return out
 
 
-def build(lines, noise_floors=None):
-    """{section: entry} keyed "<dataset> / <platform> (<mode> tokens)"."""
-    noise_floors = noise_floors or {}
+def study_of(line):
+    """The study a line belongs to: None for the main tables (untagged and ablation lines), else its tag."""
+    tag = line.get("tag")
+    return None if tag in (None, "ablation") else tag
+
+
+def sections(lines):
+    """{section title: (study, lines)}: one section per (data set, platform, mode, study). A study's section gets
+    its lines untagged (so the tables read them as the main ones) plus the main section's regression baselines."""
     groups = defaultdict(list)
     for line in lines:
-        groups["%s / %s (%s tokens)" % (line["dataset"], line["platform"], line["mode"])].append(line)
+        base = "%s / %s (%s tokens)" % (line["dataset"], line["platform"], line["mode"])
+        groups[(base, study_of(line))].append(line)
+    out = {}
+    for (base, study), runs in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
+        if study is None:
+            out[base] = (None, runs)
+            continue
+        own = [{**r, "tag": None} for r in runs]
+        models = {(r["protocol"], r["heldOut"]) for r in own}
+        shared = [r for r in groups.get((base, None), []) if r["model"] in REGRESSION_MODELS and not r.get("tag")
+                  and (r["protocol"], r["heldOut"]) in models]
+        out["%s — study %s" % (base, study)] = (study, own + shared)
+    return out
+
+
+def build(lines, noise_floors=None):
+    """{section: entry} keyed "<dataset> / <platform> (<mode> tokens)" (+ " — study <tag>" for tagged studies)."""
+    noise_floors = noise_floors or {}
     report = {}
-    for section, runs in sorted(groups.items()):
+    for section, (study, runs) in sections(lines).items():
         by = defaultdict(list)
         for r in runs:
             by[(r["protocol"], r["heldOut"], r["model"], r.get("variant") or None, r.get("tag"))].append(r)
         first = runs[0]
-        entry = {"dataset": first["dataset"], "platform": first["platform"], "mode": first["mode"],
+        entry = {"dataset": first["dataset"], "platform": first["platform"], "mode": first["mode"], "study": study,
                  "settings": settings([r for r in runs if not r.get("tag")]),
                  "noiseFloor": noise_floors.get(first["platform"]),
                  "inDomain": in_domain_table(by), "lofo": lofo_table(by), "ablation": ablation_table(by)}
+        entry["collapses"] = [{"protocol": r["protocol"], "heldOut": r["heldOut"], "model": r["model"], "seed": r["seed"],
+                               **c} for r in runs for c in r.get("collapses") or []]
         entry["checks"] = checks(entry, entry["noiseFloor"])
         report[section] = entry
     return report

@@ -32,7 +32,8 @@ def settings_lines(entry):
             out.append("%s: %s." % (MODEL_TITLES[model], runs[0]["fit"]))
             continue
         size = runs[0]
-        epochs = "; ".join("%s epochs %s" % (s["epochs"], PROTOCOL_TITLES[s["protocol"]]) for s in runs)
+        epochs = "; ".join("%s epochs %s on %s" % (s["epochs"], PROTOCOL_TITLES[s["protocol"]], s.get("device", "cpu"))
+                           for s in runs)
         out.append("%s: d=%s, L=%s, %s parameters; %s." % (MODEL_TITLES[model], size["dim"], size["layers"],
                                                           "{:,}".format(size["parameters"] or 0), epochs))
     noise = entry["noiseFloor"]
@@ -117,6 +118,22 @@ def ablation_lines(entry):
     return out
 
 
+def collapse_lines(entry):
+    """Runs whose predictions collapsed to ~0 at some epoch (the softplus head saturated; loop.collapsed)."""
+    events = entry.get("collapses") or []
+    if not events:
+        return []
+    described = []
+    for e in events:
+        where = e["heldOut"] or "in-domain"
+        outcome = ("restarted from epoch %s at %.2g x the learning rate" % (e["restoredEpoch"], e["lrScale"])
+                   if e.get("lrScale") else "recovered by itself" if e.get("recoveredByItself")
+                   else "never recovered: the cell is its best state before the collapse")
+        described.append("%s %s seed %d at epoch %d (%s)" % (MODEL_TITLES[e["model"]], where, e["seed"], e["epoch"],
+                                                              outcome))
+    return ["Collapsed runs (predictions fell to ~0 and the loss stuck at 1): " + "; ".join(described) + ".", ""]
+
+
 def check_lines(entry):
     c = entry["checks"]
     out = []
@@ -153,11 +170,16 @@ def render(report):
            "run); MAPE and Acc in %, test split, the state selected on the validation split (never on the test "
            "split). FLOPs and FLOPs+MAC are log-linear least-squares fits on train + validation.", ""]
     for section, entry in report.items():
-        out += ["## " + section, ""] + settings_lines(entry)
+        out += ["## " + section, ""]
+        if entry.get("study"):
+            out += ["A separate study (protocol lines tagged `%s`); the FLOPs baselines are the main section's, "
+                    "fitted on the same splits." % entry["study"], ""]
+        out += settings_lines(entry)
         if entry["inDomain"]:
             out += in_domain_lines(entry)
         if entry["lofo"]:
             out += lofo_lines(entry)
         out += ablation_lines(entry)
+        out += collapse_lines(entry)
         out += check_lines(entry)
     return "\n".join(out)

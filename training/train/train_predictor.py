@@ -107,7 +107,7 @@ def member_hook(args, data, split, log):
         if args.checkpoints:
             os.makedirs(args.checkpoints, exist_ok=True)
             path = os.path.join(args.checkpoints, "member-%d.pt" % record["seed"])
-            torch.save({"state": model.state_dict(), "record": record}, path)
+            torch.save({"state": runtime.to_cpu(model.state_dict()), "record": record}, path)
             log("saved %s" % path)
         if args.protocol_out:
             variant = args.variant if args.model == "v2" else None
@@ -125,7 +125,7 @@ def load_checkpoints(folder, model_name, data):
         raise SystemExit("error: no member-<seed>.pt in %s" % folder)
     members, records = [], []
     for path in paths:
-        saved = torch.load(path)
+        saved = torch.load(path, map_location="cpu")
         record = saved["record"]
         if record["model"] != model_name:
             raise SystemExit("error: %s holds a %s member, not %s" % (path, record["model"], model_name))
