@@ -4,6 +4,7 @@
 // server and the CLI give the same answer for the same tokens.
 import type { Tokens } from '../core/tokenizer/types';
 import { INPUT_NAMES, inputTensors, packInputs, checkCompatible, toEstimate, type Estimate, type PredictorEntry, type PredictorManifest } from '../core/predict';
+import { availableParallelism } from 'node:os';
 import { openWithFallback } from './executionProviders';
 
 type Ort = typeof import('onnxruntime-node');
@@ -31,14 +32,31 @@ export interface PredictorOptions {
   /** onnxruntime intra-op threads per session. Default 1: the predictor runs beside an editor, most graphs are
    *  small, and on a busy 2-core machine one thread measured faster than two (bench/results/predict.md). */
   threads?: number;
+  /** Intra-op threads for graphs of at least `largeGraphVertices` vertices (a second session of the same file).
+   *  Default: up to 4, the machine's cores permitting. The cost grows with the vertex count (per-vertex linears of
+   *  3 members, compute-bound): a 2,587-vertex DenseNet-121 takes 34 ms on one thread and 27 ms on two. */
+  largeGraphThreads?: number;
+  /** Default 1,000: above it one prediction costs over ~10 ms on one thread, and more threads pay off. */
+  largeGraphVertices?: number;
 }
+
+export const LARGE_GRAPH_VERTICES = 1000;
 
 export class Predictor {
   private readonly sessions = new Map<string, Promise<Opened>>();
   private readonly threads: number;
+  private readonly largeGraphThreads: number;
+  private readonly largeGraphVertices: number;
 
   constructor(readonly manifest: PredictorManifest, options: PredictorOptions = {}) {
     this.threads = options.threads ?? 1;
+    this.largeGraphThreads = options.largeGraphThreads ?? Math.max(this.threads, Math.min(4, availableParallelism()));
+    this.largeGraphVertices = options.largeGraphVertices ?? LARGE_GRAPH_VERTICES;
+  }
+
+  /** Intra-op threads for a graph of `vertices` vertices. */
+  threadsFor(vertices: number): number {
+    return vertices >= this.largeGraphVertices ? this.largeGraphThreads : this.threads;
   }
 
   get entries(): PredictorEntry[] {
@@ -49,13 +67,14 @@ export class Predictor {
     return this.manifest.predictors.map((p) => p.platform);
   }
 
-  /** The session of one predictor, opened on first use; a failed open is forgotten so that a later call retries. */
-  open(entry: PredictorEntry, providers: string[]): Promise<Opened> {
-    const key = `${entry.id}|${providers.join(',')}`;
+  /** The session of one predictor (with `threads` intra-op threads), opened on first use; a failed open is
+   *  forgotten so that a later call retries. */
+  open(entry: PredictorEntry, providers: string[], threads = this.threads): Promise<Opened> {
+    const key = `${entry.id}|${providers.join(',')}|${threads}`;
     let opened = this.sessions.get(key);
     if (!opened) {
       opened = openWithFallback(providers, (ep) =>
-        loadOrt().InferenceSession.create(entry.file, { executionProviders: [ep], intraOpNumThreads: this.threads, interOpNumThreads: 1 }),
+        loadOrt().InferenceSession.create(entry.file, { executionProviders: [ep], intraOpNumThreads: threads, interOpNumThreads: 1 }),
       ).then(
         ({ session, executionProvider }) => {
           // The file must take the inputs its manifest entry's form names (an edge-form entry on a dense file, or
@@ -79,7 +98,7 @@ export class Predictor {
   async predictOne(entry: PredictorEntry, tokens: Tokens, providers: string[]): Promise<{ estimate: Estimate; executionProvider: string }> {
     checkCompatible(tokens, entry);
     const packed = packInputs(tokens, entry);
-    const { session, executionProvider } = await this.open(entry, providers);
+    const { session, executionProvider } = await this.open(entry, providers, this.threadsFor(tokens.names.length));
     const o = loadOrt();
     const feeds: Record<string, import('onnxruntime-node').Tensor> = {};
     for (const [name, t] of inputTensors(packed)) {
