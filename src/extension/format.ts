@@ -67,6 +67,7 @@ export function tooltip(report: ModelReport, platform: string): string {
     `${flops(report.totals.flops)} · ${params(report.totals.params)}`,
     `coverage ${report.coverage.encoded}/${report.coverage.total} nodes`,
   ];
+  if (p?.oodReasons?.length) lines.push(`out of distribution: ${p.oodReasons.join('; ')}`);
   return lines.join('\n');
 }
 

@@ -101,6 +101,10 @@ export class ModelHoverProvider implements vscode.HoverProvider {
       md.appendText(`${flops(r.totals.flops)} · ${flops(r.totals.macs).replace('FLOPs', 'MACs')} · ${params(r.totals.params)} · ${bytes(r.totals.memory)} memory traffic`);
       md.appendMarkdown('\n\n');
       md.appendText(`coverage ${r.coverage.encoded}/${r.coverage.total} nodes; unknown ops: ${unknownOpsText(r)}`);
+      if (p?.oodReasons?.length) {
+        md.appendMarkdown('\n\n');
+        md.appendText(`⚠ out of distribution: ${p.oodReasons.join('; ')}`);
+      }
     }
     const args = encodeURIComponent(JSON.stringify([hit.model.toString()]));
     md.appendMarkdown(`\n\n[Open model view](command:narLens.openModel?${args})`);

@@ -146,6 +146,7 @@ export class ModelService {
           low: e.interval[0],
           high: e.interval[1],
           outOfDistribution: e.outOfDistribution,
+          oodReasons: e.oodReasons,
         })),
       };
     } catch (e) {

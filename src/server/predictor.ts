@@ -106,7 +106,7 @@ export class Predictor {
     }
     const out = await session.run(feeds);
     const data = (name: string) => out[name]?.data as Float32Array | undefined;
-    const estimate = toEstimate(entry, { latency_ms: data('latency_ms'), embedding: data('embedding'), latency_members: data('latency_members') }, tokens.coverage);
+    const estimate = toEstimate(entry, { latency_ms: data('latency_ms'), embedding: data('embedding'), latency_members: data('latency_members') }, tokens.coverage, tokens.staticRaw);
     return { estimate, executionProvider };
   }
 

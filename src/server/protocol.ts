@@ -43,6 +43,8 @@ export interface PlatformPrediction {
   high: number;
   /** True when the network is outside what the predictor was trained on. */
   outOfDistribution: boolean;
+  /** Why (one phrase per rule that fired; absent or empty when in distribution). */
+  oodReasons?: string[];
 }
 
 export type PredictionResult =

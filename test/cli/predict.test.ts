@@ -25,7 +25,7 @@ function run(args: string[], env: NodeJS.ProcessEnv = {}): { code: number; stdou
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-interface Row { file: string; platform: string; predictor: string; latencyMs: number; interval: [number, number]; coverage: { encoded: number; total: number }; ood: boolean }
+interface Row { file: string; platform: string; predictor: string; latencyMs: number; interval: [number, number]; coverage: { encoded: number; total: number }; ood: boolean; oodReasons: string[] }
 
 /** What the predictor gives for `file`, computed without the CLI's predictor code: tokens from `tokenize --json`,
  *  tensors packed here, one ORT session, interval and OOD from the side-car by the formulas of models/README.md. */
@@ -64,7 +64,7 @@ test('predict --json: one row per file and platform, numbers equal to onnxruntim
   const rows = JSON.parse(r.stdout) as Row[];
   assert.equal(rows.length, 2);
   for (const [row, file] of [[rows[0], RESNET], [rows[1], CONV]] as const) {
-    assert.deepEqual(Object.keys(row).sort(), ['coverage', 'file', 'interval', 'latencyMs', 'ood', 'platform', 'predictor']);
+    assert.deepEqual(Object.keys(row).sort(), ['coverage', 'file', 'interval', 'latencyMs', 'ood', 'oodReasons', 'platform', 'predictor']);
     assert.equal(row.file, file);
     assert.equal(row.platform, 'synthetic-a');
     assert.equal(row.predictor, FIXTURE_ID);
@@ -74,6 +74,7 @@ test('predict --json: one row per file and platform, numbers equal to onnxruntim
     for (const k of [0, 1]) assert.ok(Math.abs(row.interval[k] - want.interval[k]) <= 1e-6 * want.interval[1], `interval ${row.interval} vs ${want.interval}`);
     assert.ok(row.interval[0] <= row.latencyMs && row.latencyMs <= row.interval[1]);
     assert.equal(row.ood, want.ood);
+    assert.equal(row.oodReasons.length > 0, row.ood, 'an OOD row says why, an in-distribution one has no reason');
     assert.equal(row.coverage.total, want.n);
   }
   assert.deepEqual(rows[0].coverage, { encoded: 70, total: 70 });
@@ -92,8 +93,15 @@ test('predict --batch changes the static vector and so the prediction, as onnxru
 test('predict: human output names platform and interval, in aligned columns', () => {
   const r = run(['predict', RESNET, CONV, '--models', MODELS]);
   assert.equal(r.code, 0, r.stderr);
-  const lines = r.stdout.trimEnd().split('\n');
+  const [table, why] = r.stdout.trimEnd().split('\n\n');
+  const lines = table.split('\n');
   assert.equal(lines.length, 3);
+  // each OUT OF DISTRIBUTION row is explained under the table, and only those
+  const flagged = lines.filter((l) => l.endsWith('OUT OF DISTRIBUTION')).length;
+  const reasons = why ? why.split('\n').slice(1) : [];
+  if (why) assert.equal(why.split('\n')[0], 'out of distribution because:');
+  assert.equal(reasons.length, flagged);
+  for (const line of reasons) assert.match(line, /^ {2}\S+\.onnx on synthetic-a: .+/);
   assert.match(lines[0], /^file +platform +latency +interval +coverage +distribution$/);
   assert.match(lines[1], /^nnlqp_resnet18-v1-7-no-weight\.onnx +synthetic-a +\d+\.\d+ ms +\d[\d.]*–\d[\d.]* ms \(90 %\) +70\/70 +(in distribution|OUT OF DISTRIBUTION)$/);
   const col = (l: string, word: RegExp) => l.search(word);

@@ -42,6 +42,15 @@ test('with a prediction the chosen platform is shown with its interval', () => {
   assert.match(tooltip(r, 'ort-cpu-x86-1t'), /^NAR Lens: 12\.4 ms ± 0\.80 \(ort-cpu-x86-1t\)\n4\.10 GFLOPs · 25\.6 M params\ncoverage 3\/3 nodes$/);
 });
 
+test('an out-of-distribution prediction is marked, and the tooltip says why', () => {
+  const r = report({ status: 'ok', executionProvider: 'cpu', platforms: [
+    { platform: 'ort-cpu-x86-1t', latencyMs: 10.3, low: 2.2, high: 18.4, outOfDistribution: true,
+      oodReasons: ['compute 3.64 GFLOPs above the training range 0.00431–3.29 GFLOPs'] },
+  ] });
+  assert.match(lensLine(r, 'ort-cpu-x86-1t'), /^⏱ 10\.3 ms ± 8\.10 \(ort-cpu-x86-1t\) ⚠ out of distribution · /);
+  assert.match(tooltip(r, 'ort-cpu-x86-1t'), /\nout of distribution: compute 3\.64 GFLOPs above the training range 0\.00431–3\.29 GFLOPs$/);
+});
+
 test('a failed prediction is reported as such', () => {
   assert.match(lensLine(report({ status: 'error', message: 'boom' }), ''), /^⏱ prediction failed: boom · /);
 });

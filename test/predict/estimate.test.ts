@@ -41,13 +41,32 @@ const entry: PredictorEntry = {
 test('estimate: latency, interval and OOD from raw outputs; unknown ops make it OOD too', () => {
   const e = toEstimate(entry, { latency_ms: [10], latency_members: [9, 11], embedding: [1, 1] }, { encoded: 5, total: 5 });
   assert.deepEqual(e, {
-    predictor: 'p', platform: 'cpu-x', latencyMs: 10, interval: [8, 12], outOfDistribution: false,
+    predictor: 'p', platform: 'cpu-x', latencyMs: 10, interval: [8, 12], outOfDistribution: false, oodReasons: [],
     oodDistance: 0, oodThreshold: 1, coverage: { encoded: 5, total: 5 },
   });
-  assert.equal(toEstimate(entry, { latency_ms: [10], latency_members: [9, 11], embedding: [1, 7] }, { encoded: 5, total: 5 }).outOfDistribution, true);
-  assert.equal(toEstimate(entry, { latency_ms: [10], latency_members: [9, 11], embedding: [1, 1] }, { encoded: 4, total: 5 }).outOfDistribution, true);
+  const far = toEstimate(entry, { latency_ms: [10], latency_members: [9, 11], embedding: [1, 7] }, { encoded: 5, total: 5 });
+  assert.equal(far.outOfDistribution, true);
+  assert.deepEqual(far.oodReasons, ['structure unlike the training graphs (embedding distance 2.12 > 1.00)']);
+  const unknown = toEstimate(entry, { latency_ms: [10], latency_members: [9, 11], embedding: [1, 1] }, { encoded: 4, total: 5 });
+  assert.equal(unknown.outOfDistribution, true);
+  assert.deepEqual(unknown.oodReasons, ['1 of 5 vertices have op types the tokenizer cannot encode']);
   // no members output: the relative floor alone
   assert.deepEqual(toEstimate({ ...entry, ood: null }, { latency_ms: [10] }, { encoded: 1, total: 1 }).interval, [9.5, 10.5]);
+});
+
+test('estimate: a batch, GFLOPs, Gparams or Gmacs outside the training range makes it OOD, with the reason', () => {
+  const ranged: PredictorEntry = {
+    ...entry, ood: { ...ood, staticRange: { names: ['batch', 'GFLOPs', 'Gparams', 'Gmacs'], min: [1, 0.01, 0.001, 0.005], max: [1, 3.31, 0.2, 1.6] } },
+  };
+  const run = (staticRaw?: number[]) => toEstimate(ranged, { latency_ms: [10], latency_members: [9, 11], embedding: [1, 1] }, { encoded: 5, total: 5 }, staticRaw);
+  assert.equal(run([1, 1.8, 0.01, 0.9]).outOfDistribution, false); // inside every range, embedding on a centroid
+  assert.equal(run([1, 3.31, 0.2, 1.6]).outOfDistribution, false); // the bounds themselves are inside
+  const big = run([1, 3.64, 0.0117, 1.82]);
+  assert.equal(big.outOfDistribution, true);
+  assert.deepEqual(big.oodReasons, ['compute 3.64 GFLOPs above the training range 0.01–3.31 GFLOPs', 'memory traffic 1820 MB above the training range 5–1600 MB']);
+  assert.deepEqual(run([8, 1, 0.01, 0.5]).oodReasons, ['batch size 8 above the training range 1–1']);
+  assert.deepEqual(run([1, 1, 0.0005, 0.5]).oodReasons, ['parameters 0.5 M below the training range 1–200 M']);
+  assert.equal(run(undefined).outOfDistribution, false); // no static values given: the range rule cannot apply
 });
 
 test('outputs that break the interface are errors, not numbers', () => {

@@ -104,6 +104,10 @@ test('a malformed side-car OOD reference is refused, not ignored', () => {
   refused((e) => e, /ood.std must be positive/, write({ ...side.ood, std: side.ood.std.map(() => 0) }));
   refused((e) => e, /ood.centroids\[1\] has 3 values, the embedding 32/, write({ ...side.ood, centroids: [side.ood.centroids[0], [1, 2, 3]] }));
   refused((e) => e, /ood.threshold must be a non-negative number/, write({ ...side.ood, threshold: 'high' }));
+  const range = { names: ['batch', 'GFLOPs'], min: [1, 0.1], max: [1, 3] };
+  refused((e) => e, /ood.staticRange.names must be a non-empty array of strings/, write({ ...side.ood, staticRange: { ...range, names: [] } }));
+  refused((e) => e, /ood.staticRange.max must hold 2 numbers, one per name/, write({ ...side.ood, staticRange: { ...range, max: [1] } }));
+  refused((e) => e, /ood.staticRange.min must not exceed max/, write({ ...side.ood, staticRange: { ...range, min: [2, 0.1] } }));
   refused((e) => e, /side-car .* is not valid JSON/, (dir) => writeFileSync(join(dir, `${FIXTURE_ID}.json`), '{"ood": '));
 });
 

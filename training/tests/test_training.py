@@ -144,6 +144,15 @@ class EnsembleParts(unittest.TestCase):
         self.assertTrue(np.all(ood.distance(rng.normal(6, 1, (20, 16))) > ood.threshold))
         js = ood.to_json()
         self.assertEqual((len(js["centroids"]), len(js["centroids"][0])), (8, 16))
+        self.assertNotIn("staticRange", js)
+
+    def test_ood_reference_carries_the_training_graphs_static_range(self):
+        rng = np.random.default_rng(2)
+        static_raw = np.array([[1, 0.5, 0.01, 0.2], [1, 3.3, 0.02, 1.6], [1, 0.01, 0.001, 0.005]])
+        ood = ensemble.OodReference(rng.normal(0, 1, (40, 4)), rng.normal(0, 1, (10, 4)), centroids=4,
+                                    static_raw=static_raw)
+        self.assertEqual(ood.to_json()["staticRange"], {"names": ["batch", "GFLOPs", "Gparams", "Gmacs"],
+                                                        "min": [1, 0.01, 0.001, 0.005], "max": [1, 3.3, 0.02, 1.6]})
 
 
 class ProtocolAndReport(unittest.TestCase):

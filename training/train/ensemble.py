@@ -45,8 +45,21 @@ def nearest_distance(points, centroids, return_index=False):
     return (dist, index) if return_index else dist
 
 
+STATIC_NAMES = ["batch", "GFLOPs", "Gparams", "Gmacs"]  # static_raw's columns (training/README.md)
+
+
 class OodReference:
-    def __init__(self, train_embeddings, val_embeddings, centroids=32, quantile=0.99, seed=0):
+    """Two out-of-distribution rules: the embedding's standardised distance to the nearest training centroid above
+    a validation quantile, and (with `static_raw`) a batch size, GFLOPs, Gparams or Gmacs outside the range of the
+    graphs the predictor learnt from (the embedding alone let a ResNet-18 at 224 px pass, 10 % more GFLOPs than
+    the CPU zoo's largest network, and predicted it at 10 ms with a 2-18 ms interval)."""
+
+    def __init__(self, train_embeddings, val_embeddings, centroids=32, quantile=0.99, seed=0, static_raw=None):
+        self.static_range = None
+        if static_raw is not None:
+            static_raw = np.asarray(static_raw, dtype=np.float64)
+            self.static_range = {"names": STATIC_NAMES[:static_raw.shape[1]], "min": static_raw.min(0).tolist(),
+                                 "max": static_raw.max(0).tolist()}
         train_embeddings = np.asarray(train_embeddings, dtype=np.float64)
         self.mean = train_embeddings.mean(0)
         self.std = train_embeddings.std(0) + 1e-6
@@ -65,7 +78,8 @@ class OodReference:
         r = lambda a: np.round(np.asarray(a, dtype=np.float64), digits).tolist()
         return {"method": "standardised-nearest-centroid", "embeddingDim": int(len(self.mean)),
                 "mean": r(self.mean), "std": r(self.std), "centroids": r(self.centroids),
-                "distanceScale": "1/sqrt(embeddingDim)", "quantile": self.quantile, "threshold": self.threshold}
+                "distanceScale": "1/sqrt(embeddingDim)", "quantile": self.quantile, "threshold": self.threshold,
+                **({"staticRange": self.static_range} if self.static_range else {})}
 
 
 def calibrate_interval(y_true, member_preds, coverage=0.9):
@@ -108,5 +122,6 @@ def summarise_ensemble(model_name, data, platform, members, train_idx, val_idx, 
     _, val_embed = loop.predict(members[0], data, val_idx, kind)
     summary = {"validation": metrics.summary(targets[val_idx], mean_val),
                "interval": calibrate_interval(targets[val_idx], val_preds),
-               "ood": OodReference(train_embed, val_embed, seed=ood_seed)}
+               "ood": OodReference(train_embed, val_embed, seed=ood_seed,
+                                   static_raw=data.static_raw[np.concatenate([train_idx, val_idx])])}
     return summary

@@ -18,6 +18,7 @@ interface Row {
   interval: [number, number];
   coverage: { encoded: number; total: number };
   ood: boolean;
+  oodReasons: string[];
 }
 
 const toRow = (file: string, e: Estimate): Row => ({
@@ -28,6 +29,7 @@ const toRow = (file: string, e: Estimate): Row => ({
   interval: e.interval,
   coverage: e.coverage,
   ood: e.outOfDistribution,
+  oodReasons: e.oodReasons,
 });
 
 /** Milliseconds with about three significant digits (0.0123, 1.23, 12.3, 123). */
@@ -55,7 +57,9 @@ function table(rows: Row[], entries: PredictorEntry[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   // Latency is right-aligned so that the digits line up; the rest read left to right.
   const line = (c: string[]) => c.map((v, i) => (i === 2 ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join('  ').trimEnd();
-  return [line(header), ...cells.map(line)].join('\n') + '\n';
+  // Why each out-of-distribution row is one, under the table.
+  const why = rows.filter((r) => r.oodReasons.length > 0).map((r) => `  ${basename(r.file)} on ${r.platform}: ${r.oodReasons.join('; ')}`);
+  return [line(header), ...cells.map(line), ...(why.length > 0 ? ['', 'out of distribution because:', ...why] : [])].join('\n') + '\n';
 }
 
 export const predictCommand: Command = {

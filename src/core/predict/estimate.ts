@@ -4,7 +4,7 @@ import type { Coverage } from '../tokenizer/types';
 import { PredictorOutputError } from './errors';
 import { predictionInterval } from './interval';
 import type { PredictorEntry } from './manifest';
-import { oodDistance } from './ood';
+import { oodDistance, staticRangeReasons } from './ood';
 
 export interface RawOutputs {
   latency_ms?: ArrayLike<number>;
@@ -17,16 +17,20 @@ export interface Estimate {
   platform: string;
   latencyMs: number;
   interval: [number, number];
-  /** Outside what the predictor was trained on: an op type the tokenizer could not encode, or an embedding
-   *  farther from the training centroids than the validation graphs' quantile. */
+  /** Outside what the predictor was trained on: an op type the tokenizer could not encode, an embedding
+   *  farther from the training centroids than the validation graphs' quantile, or a batch size, GFLOPs, Gparams
+   *  or Gmacs outside the training graphs' range. */
   outOfDistribution: boolean;
+  /** Why, one phrase per rule that fired (empty when in distribution). */
+  oodReasons: string[];
   /** The OOD distance and threshold, when the predictor ships an OOD reference. */
   oodDistance?: number;
   oodThreshold?: number;
   coverage: Coverage;
 }
 
-export function toEstimate(entry: PredictorEntry, out: RawOutputs, coverage: Coverage): Estimate {
+/** `staticRaw` is the graph's [batch, GFLOPs, Gparams, Gmacs] (Tokens.staticRaw), for the training-range rule. */
+export function toEstimate(entry: PredictorEntry, out: RawOutputs, coverage: Coverage, staticRaw?: ArrayLike<number>): Estimate {
   const latency = out.latency_ms;
   if (!latency || latency.length !== 1) {
     throw new PredictorOutputError(`predictor ${entry.id}: latency_ms ${latency ? `has ${latency.length} values, not 1` : 'is missing'}`);
@@ -41,9 +45,13 @@ export function toEstimate(entry: PredictorEntry, out: RawOutputs, coverage: Cov
     platform: entry.platform,
     latencyMs: ms,
     interval: predictionInterval(ms, members, entry),
-    outOfDistribution: coverage.encoded < coverage.total,
+    outOfDistribution: false,
+    oodReasons: [],
     coverage: { encoded: coverage.encoded, total: coverage.total },
   };
+  if (coverage.encoded < coverage.total) {
+    estimate.oodReasons.push(`${coverage.total - coverage.encoded} of ${coverage.total} vertices have op types the tokenizer cannot encode`);
+  }
   if (entry.ood) {
     if (!out.embedding) throw new PredictorOutputError(`predictor ${entry.id} has an OOD reference but no embedding output`);
     if (out.embedding.length !== entry.ood.mean.length) {
@@ -51,7 +59,11 @@ export function toEstimate(entry: PredictorEntry, out: RawOutputs, coverage: Cov
     }
     estimate.oodDistance = oodDistance(out.embedding, entry.ood);
     estimate.oodThreshold = entry.ood.threshold;
-    if (estimate.oodDistance > entry.ood.threshold) estimate.outOfDistribution = true;
+    if (estimate.oodDistance > entry.ood.threshold) {
+      estimate.oodReasons.push(`structure unlike the training graphs (embedding distance ${estimate.oodDistance.toFixed(2)} > ${entry.ood.threshold.toFixed(2)})`);
+    }
+    if (entry.ood.staticRange && staticRaw) estimate.oodReasons.push(...staticRangeReasons(staticRaw, entry.ood.staticRange));
   }
+  estimate.outOfDistribution = estimate.oodReasons.length > 0;
   return estimate;
 }

@@ -8,6 +8,14 @@ export interface OodReference {
   std: number[];
   centroids: number[][];
   threshold: number;
+  /** Range of the static values [batch, GFLOPs, Gparams, Gmacs] over the graphs the predictor learnt from. */
+  staticRange?: StaticRange;
+}
+
+export interface StaticRange {
+  names: string[];
+  min: number[];
+  max: number[];
 }
 
 const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -30,7 +38,51 @@ export function parseOodReference(raw: unknown, where: string): OodReference {
     return row;
   });
   if (!finite(o.threshold) || o.threshold < 0) throw new ManifestError(where, 'ood.threshold must be a non-negative number');
-  return { mean, std, centroids, threshold: o.threshold };
+  const reference: OodReference = { mean, std, centroids, threshold: o.threshold };
+  if (o.staticRange !== undefined) reference.staticRange = parseStaticRange(o.staticRange, where);
+  return reference;
+}
+
+function parseStaticRange(raw: unknown, where: string): StaticRange {
+  const r = (raw ?? {}) as Record<string, unknown>;
+  const names = r.names;
+  if (!Array.isArray(names) || names.length === 0 || !names.every((n) => typeof n === 'string')) {
+    throw new ManifestError(where, 'ood.staticRange.names must be a non-empty array of strings');
+  }
+  const bound = (v: unknown, name: string): number[] => {
+    if (!Array.isArray(v) || v.length !== names.length || !v.every(finite)) {
+      throw new ManifestError(where, `ood.staticRange.${name} must hold ${names.length} numbers, one per name`);
+    }
+    return v as number[];
+  };
+  const min = bound(r.min, 'min');
+  const max = bound(r.max, 'max');
+  if (min.some((m, i) => m > max[i])) throw new ManifestError(where, 'ood.staticRange.min must not exceed max');
+  return { names: names as string[], min, max };
+}
+
+/** How each static value reads to a user: a label, and a scale from the stored unit (billions) to the shown one. */
+const STATIC_DISPLAY: Record<string, { label: string; scale: number; unit: string }> = {
+  batch: { label: 'batch size', scale: 1, unit: '' },
+  GFLOPs: { label: 'compute', scale: 1, unit: ' GFLOPs' },
+  Gparams: { label: 'parameters', scale: 1e3, unit: ' M' },
+  // the extended cost model's memory traffic in bytes / 1e9 (src/core/tokenizer/staticVector.ts)
+  Gmacs: { label: 'memory traffic', scale: 1e3, unit: ' MB' },
+};
+
+/** Why the static values lie outside the training range: one phrase per value outside it (none: inside). */
+export function staticRangeReasons(staticRaw: ArrayLike<number>, range: StaticRange): string[] {
+  const reasons: string[] = [];
+  const n = Math.min(staticRaw.length, range.names.length);
+  for (let i = 0; i < n; i++) {
+    const v = staticRaw[i];
+    if (v > range.max[i] || v < range.min[i]) {
+      const d = STATIC_DISPLAY[range.names[i]] ?? { label: range.names[i], scale: 1, unit: '' };
+      const g = (x: number) => Number((x * d.scale).toPrecision(3)).toString();
+      reasons.push(`${d.label} ${g(v)}${d.unit} ${v > range.max[i] ? 'above' : 'below'} the training range ${g(range.min[i])}–${g(range.max[i])}${d.unit}`);
+    }
+  }
+  return reasons;
 }
 
 /** Standardised nearest-centroid distance / √D of one embedding. */
