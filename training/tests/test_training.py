@@ -10,7 +10,7 @@ import numpy as np
 import torch
 
 from training.model.regression import LogLinearBaseline
-from training.train import ensemble, loop, protocol, report, splits
+from training.train import ensemble, loop, merge_runs, protocol, report, splits
 from training.train.synthetic import make_folder
 from training.train.tensors import TensorFolder
 from training.tests.common import temp_dir
@@ -153,6 +153,14 @@ class EnsembleParts(unittest.TestCase):
                                     static_raw=static_raw)
         self.assertEqual(ood.to_json()["staticRange"], {"names": ["batch", "GFLOPs", "Gparams", "Gmacs"],
                                                         "min": [1, 0.01, 0.001, 0.005], "max": [1, 3.3, 0.02, 1.6]})
+
+
+class MergeRuns(unittest.TestCase):
+    def test_each_run_once_first_occurrence_wins_order_kept(self):
+        line = lambda held, seed, mape: json.dumps({"protocol": "lofo", "heldOut": held, "model": "v2", "variant": "full",
+                                                    "seed": seed, "platform": "p", "tag": "t", "mape": mape})
+        merged = merge_runs.merge([line("a", 0, 1), "\n", line("b", 0, 2), line("a", 0, 9), line("a", 1, 3)])
+        self.assertEqual([json.loads(m)["mape"] for m in merged], [1, 2, 3])
 
 
 class ProtocolAndReport(unittest.TestCase):

@@ -152,6 +152,8 @@ def parse_args(argv):
     p.add_argument("--head-hidden", type=int, default=None)
     p.add_argument("--split-seed", type=int, default=0)
     p.add_argument("--out", required=True)
+    p.add_argument("--skip-done-in", default=None, help="also skip the runs already in this JSONL file (a study's "
+                   "committed lines, when each job writes a file of its own)")
     p.add_argument("--paper-selection", action="store_true",
                    help="also record the test metrics of the best-on-TEST epoch (the reference's optimistic protocol)")
     p.add_argument("--tag", default=None, help="marks the lines of a separate study (e.g. 'ablation' at fewer "
@@ -185,7 +187,7 @@ def main(argv=None):
     config = {"epochs": args.epochs, "max_steps": args.max_steps, "dim": args.dim, "layers": args.layers,
               "head_hidden": args.head_hidden or (512 if args.dim == 512 else args.dim)}
     families_filter = set(f for f in args.families.split(",") if f)
-    done = load_done(args.out)
+    done = load_done(args.out) | (load_done(args.skip_done_in) if args.skip_done_in else set())
     written = 0
     for protocol, held_out, split in split_plan(data, args.platform, protocols, families_filter, args.split_seed):
         base = base_line(protocol, held_out, args.platform, data, args.split_seed, split)

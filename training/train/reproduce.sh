@@ -73,24 +73,28 @@ case "$1" in
     ;;
   paper-size)
     # The study tagged gpu-d512-e20: V2 and NNLP at the paper's size (d=512, L=2), 20 epochs; leave one family out
-    # (seed 0 per family), zoo in-domain (seeds 0-2), HELP in-domain (seeds 0-1). Meant for a CUDA device:
+    # (seed 0 per family; NAR_LOFO_SEEDS="0 1 2" for more), zoo in-domain (seeds 0-2), HELP in-domain (seeds 0-1).
+    # Meant for a CUDA device:
     # NAR_TRAIN_DEVICE=cuda NAR_TRAIN_LANES=14 ran it in about 12 minutes on one H200 (14 processes share the GPU;
     # a step is launch-bound). On 2 CPU cores it would take days. Each run writes its own file; they are merged.
     P=$RUNS/paper-size; mkdir -p $P
     TAGGED="--dim 512 --layers 2 --epochs 20 --tag gpu-d512-e20"
     {
-      for f in $(echo $FAMS_A,$FAMS_B | tr , ' '); do for m in v2 nnlp; do
-        echo "--tensors $T/cpu-zoo-extended --platform ort-cpu-x86-1t --protocol lofo --families $f --models $m --seeds 0 --out $P/zoo-lofo-$f-$m.jsonl"
-      done; done
+      for s in ${NAR_LOFO_SEEDS:-0}; do for f in $(echo $FAMS_A,$FAMS_B | tr , ' '); do for m in v2 nnlp; do
+        echo "--tensors $T/cpu-zoo-extended --platform ort-cpu-x86-1t --protocol lofo --families $f --models $m --seeds $s --out $P/zoo-lofo-$f-$m-$s.jsonl"
+      done; done; done
       for s in 0 1 2; do for m in v2 nnlp; do
         echo "--tensors $T/cpu-zoo-extended --platform ort-cpu-x86-1t --protocol in-domain --models $m --seeds $s --out $P/zoo-in-$m-$s.jsonl"
       done; done
       for p in $HELP_PLATFORMS; do for s in 0 1; do for m in v2 nnlp; do
         echo "--tensors $T/help-$p --platform $p --protocol in-domain --models $m --seeds $s --out $P/help-$p-$m-$s.jsonl"
       done; done; done
-    } | xargs -P "${NAR_TRAIN_LANES:-1}" -L 1 sh training/train/run.sh -m training.train.protocol $TAGGED --quiet
-    cat $P/zoo-*.jsonl > $OUT/cpu-zoo-gpu-d512.jsonl
-    cat $P/help-*.jsonl > $OUT/help-gpu-d512.jsonl
+    } | sed "s#--out $P/zoo-#--skip-done-in $OUT/cpu-zoo-gpu-d512.jsonl &#; s#--out $P/help-#--skip-done-in $OUT/help-gpu-d512.jsonl &#" \
+      | xargs -P "${NAR_TRAIN_LANES:-1}" -L 1 sh training/train/run.sh -m training.train.protocol $TAGGED --quiet
+    # merged with the committed lines; protocol.py skips finished runs only per --out file, so keep each key once
+    cat $OUT/cpu-zoo-gpu-d512.jsonl $P/zoo-*.jsonl | /usr/bin/python3 -m training.train.merge_runs > $P/zoo.merged
+    cat $OUT/help-gpu-d512.jsonl $P/help-*.jsonl | /usr/bin/python3 -m training.train.merge_runs > $P/help.merged
+    mv $P/zoo.merged $OUT/cpu-zoo-gpu-d512.jsonl; mv $P/help.merged $OUT/help-gpu-d512.jsonl
     ;;
   *) echo "usage: sh training/train/reproduce.sh tensors|zoo|lofo-a|lofo-b|ablation|help|reexport|paper-size" >&2; exit 2 ;;
 esac
