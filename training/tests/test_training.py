@@ -10,7 +10,7 @@ import numpy as np
 import torch
 
 from training.model.regression import LogLinearBaseline
-from training.train import ensemble, loop, merge_runs, protocol, report, splits
+from training.train import ensemble, loop, merge_runs, pack_tensors, protocol, report, splits
 from training.train.synthetic import make_folder
 from training.train.tensors import TensorFolder
 from training.tests.common import temp_dir
@@ -153,6 +153,21 @@ class EnsembleParts(unittest.TestCase):
                                     static_raw=static_raw)
         self.assertEqual(ood.to_json()["staticRange"], {"names": ["batch", "GFLOPs", "Gparams", "Gmacs"],
                                                         "min": [1, 0.01, 0.001, 0.005], "max": [1, 3.3, 0.02, 1.6]})
+
+
+class PackTensors(unittest.TestCase):
+    def test_pack_then_unpack_gives_the_folder_back_byte_for_byte(self):
+        with temp_dir() as tmp:
+            folder = make_folder(os.path.join(tmp, "src", "t"), graphs=12, seed=3)
+            with redirect_stdout(io.StringIO()):
+                pack_tensors.main(["pack", os.path.join(tmp, "src"), os.path.join(tmp, "packed"), "t"])
+                pack_tensors.main(["unpack", os.path.join(tmp, "packed"), os.path.join(tmp, "back")])
+            packed = os.listdir(os.path.join(tmp, "packed", "t"))
+            self.assertIn("features.npy.xz", packed)
+            self.assertNotIn("features.npy", packed)
+            for name in os.listdir(folder):
+                with open(os.path.join(folder, name), "rb") as a, open(os.path.join(tmp, "back", "t", name), "rb") as b:
+                    self.assertEqual(a.read(), b.read(), name)
 
 
 class MergeRuns(unittest.TestCase):
