@@ -88,6 +88,10 @@ function predictionSection(r: ModelReport, platform: string): HTMLElement {
       t.appendChild(row);
     }
     box.appendChild(t);
+    // Why a platform's prediction is out of distribution, under the table (the tooltip and hover say it too).
+    for (const x of p.platforms) {
+      if (x.oodReasons?.length) box.appendChild(el('p', { cls: 'notice', text: `${x.platform}: out of distribution: ${x.oodReasons.join('; ')}` }));
+    }
     box.appendChild(el('p', { cls: 'muted', text: `Execution provider used: ${p.executionProvider}` }));
   }
   return box;
