@@ -158,7 +158,7 @@ async function main(): Promise<void> {
     '',
     `Target: ≤ ${TARGET_MS} ms per model after start-up. ` +
       (entry.inputForm === 'edges'
-        ? 'Cost grows with N + E (per-vertex linears and FFN, attention scores on the E edges only).'
+        ? 'Cost grows with the distinct vertex rows and E (linears and GFFN once per distinct row, attention on the E edges only).'
         : 'Cost grows with N² (dense adjacency and attention scores over N vertices).'),
     '',
     'Threads (why one for small graphs and more for large ones): median ms with 1 and with 2 intra-op threads throughout, and with the default, on the same graphs, same process —',

@@ -59,13 +59,22 @@ def graph_attention(x, phi, src, dst, scale):
     """V2's graph-aided attention: score_e = (phi[src] . phi[dst]) * scale on the edges only (the dense scores are
     masked by A), rows normalised linearly: sum_e score_e x[dst] / (sum_e score_e + 1e-6), as the dense
     `scores / (scores.sum(-1) + 1e-6) @ x`. A vertex without edges aggregates to zero."""
-    # keepdim: onnxruntime's ReduceSum without keepdims over an empty [0,d] tensor (a graph without edges)
-    # returns a result of the wrong rank for the scatter.
+    # The dot products as a MatMul with a column of ones, not a ReduceSum: onnxruntime's ReduceSum over an empty
+    # [0,d] tensor (a graph without edges) returns [0,d] even with keepdims, which then fails to broadcast
+    # against x when x is narrower than phi.
     products = phi.index_select(0, src) * phi.index_select(0, dst)                       # [E,d]
-    scores = products.sum(-1, keepdim=True) * scale                                       # [E,1]
+    scores = products.matmul(products.new_ones(products.shape[1], 1)) * scale             # [E,1]
     rowsum = sum_by_source(scores, src, x.shape[0])                                       # [N,1]
     messages = x.index_select(0, dst) * scores                                            # [E,d]
     return sum_by_source(messages, src, x.shape[0]) / (rowsum + 1e-6)
+
+
+def distinct_rows(x):
+    """(rows, inverse): the distinct rows of x [N,d] and, per vertex, the index of its row (x = rows[inverse]);
+    ONNX Unique(axis=0). Per-vertex work done on `rows` and gathered back with `inverse` is done once per
+    distinct row."""
+    rows, inverse = torch.unique(x, dim=0, return_inverse=True)
+    return rows, inverse.reshape(-1)
 
 
 def neighbour_mean(x, src, dst):
