@@ -34,7 +34,7 @@ export interface PredictorOptions {
   threads?: number;
   /** Intra-op threads for graphs of at least `largeGraphVertices` vertices (a second session of the same file).
    *  Default: up to 4, the machine's cores permitting. The cost grows with the vertex count (per-vertex linears of
-   *  3 members, compute-bound): a 2,587-vertex DenseNet-121 takes 34 ms on one thread and 27 ms on two. */
+   *  3 members, compute-bound): a 2,587-vertex DenseNet-121 takes ≈ 30 ms on one thread and ≈ 25 ms on two. */
   largeGraphThreads?: number;
   /** Default 1,000: above it one prediction costs over ~10 ms on one thread, and more threads pay off. */
   largeGraphVertices?: number;
