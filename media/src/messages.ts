@@ -37,9 +37,8 @@ export function isModelReport(v: unknown): v is ModelReport {
   const p = v.prediction;
   if (p.status === 'ok') {
     if (typeof p.executionProvider !== 'string' || !Array.isArray(p.platforms)) return false;
-    if (!p.platforms.every((x) => isObj(x) && typeof x.platform === 'string' && isNum(x.latencyMs) && isNum(x.low) && isNum(x.high))) return false;
-    const reasons = (x: Record<string, unknown>) => x.oodReasons === undefined || (Array.isArray(x.oodReasons) && x.oodReasons.every((s) => typeof s === 'string'));
-    if (!p.platforms.every((x) => reasons(x as Record<string, unknown>))) return false;
+    const reasons = (r: unknown) => r === undefined || (Array.isArray(r) && r.every((s) => typeof s === 'string'));
+    if (!p.platforms.every((x) => isObj(x) && typeof x.platform === 'string' && isNum(x.latencyMs) && isNum(x.low) && isNum(x.high) && reasons(x.oodReasons))) return false;
   } else if (p.status !== 'none' && p.status !== 'error') return false;
   return true;
 }

@@ -5,7 +5,7 @@ import { el, kv, vscodeApi } from './dom';
 import { barChart } from './charts';
 import { parseToModelView, type ToModelView } from './messages';
 import type { LayerRow, ModelReport, MeasureResult } from '../../src/server/protocol';
-import { flops, params, bytes, latency, unknownOpsText, si, ms } from '../../src/extension/format';
+import { flops, params, bytes, latency, oodText, unknownOpsText, si, ms } from '../../src/extension/format';
 
 type SortKey = 'index' | 'name' | 'opType' | 'outputShape' | 'flops' | 'params' | 'memory' | 'measured';
 interface State {
@@ -90,7 +90,8 @@ function predictionSection(r: ModelReport, platform: string): HTMLElement {
     box.appendChild(t);
     // Why a platform's prediction is out of distribution, under the table (the tooltip and hover say it too).
     for (const x of p.platforms) {
-      if (x.oodReasons?.length) box.appendChild(el('p', { cls: 'notice', text: `${x.platform}: out of distribution: ${x.oodReasons.join('; ')}` }));
+      const ood = oodText(x);
+      if (ood) box.appendChild(el('p', { cls: 'notice', text: `${x.platform}: ${ood}` }));
     }
     box.appendChild(el('p', { cls: 'muted', text: `Execution provider used: ${p.executionProvider}` }));
   }

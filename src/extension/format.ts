@@ -37,6 +37,11 @@ export function latency(p: PlatformPrediction): string {
   return `${ms(p.latencyMs)} ms ± ${ms(half)} (${p.platform})${p.outOfDistribution ? ' ⚠ out of distribution' : ''}`;
 }
 
+/** "out of distribution: <reason>; <reason>", or undefined when the prediction is in distribution. */
+export function oodText(p: PlatformPrediction | undefined): string | undefined {
+  return p?.oodReasons?.length ? `out of distribution: ${p.oodReasons.join('; ')}` : undefined;
+}
+
 /** The chosen platform's prediction, or the first one when the setting names none that exists. */
 export function pickPlatform(report: ModelReport, platform: string): PlatformPrediction | undefined {
   if (report.prediction.status !== 'ok') return undefined;
@@ -67,7 +72,8 @@ export function tooltip(report: ModelReport, platform: string): string {
     `${flops(report.totals.flops)} · ${params(report.totals.params)}`,
     `coverage ${report.coverage.encoded}/${report.coverage.total} nodes`,
   ];
-  if (p?.oodReasons?.length) lines.push(`out of distribution: ${p.oodReasons.join('; ')}`);
+  const ood = oodText(p);
+  if (ood) lines.push(ood);
   return lines.join('\n');
 }
 

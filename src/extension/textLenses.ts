@@ -6,7 +6,7 @@ import { stat } from 'node:fs/promises';
 import type { ReportStore, Entry } from './reportStore';
 import { findModelLiterals, candidatePaths } from './modelPaths';
 import { isModelPath } from './modelFiles';
-import { lensLine, flops, params, bytes, unknownOpsText, pickPlatform, latency, noLatency } from './format';
+import { lensLine, flops, params, bytes, unknownOpsText, pickPlatform, latency, noLatency, oodText } from './format';
 import { readSettings } from './settings';
 
 class ModelLens extends vscode.CodeLens {
@@ -101,9 +101,10 @@ export class ModelHoverProvider implements vscode.HoverProvider {
       md.appendText(`${flops(r.totals.flops)} · ${flops(r.totals.macs).replace('FLOPs', 'MACs')} · ${params(r.totals.params)} · ${bytes(r.totals.memory)} memory traffic`);
       md.appendMarkdown('\n\n');
       md.appendText(`coverage ${r.coverage.encoded}/${r.coverage.total} nodes; unknown ops: ${unknownOpsText(r)}`);
-      if (p?.oodReasons?.length) {
+      const ood = oodText(p);
+      if (ood) {
         md.appendMarkdown('\n\n');
-        md.appendText(`⚠ out of distribution: ${p.oodReasons.join('; ')}`);
+        md.appendText(`⚠ ${ood}`);
       }
     }
     const args = encodeURIComponent(JSON.stringify([hit.model.toString()]));

@@ -175,9 +175,9 @@ def sections(lines):
             out[base] = (None, runs)
             continue
         own = [{**r, "tag": None} for r in runs]
-        models = {(r["protocol"], r["heldOut"]) for r in own}
+        splits = {(r["protocol"], r["heldOut"]) for r in own}
         shared = [r for r in groups.get((base, None), []) if r["model"] in REGRESSION_MODELS and not r.get("tag")
-                  and (r["protocol"], r["heldOut"]) in models]
+                  and (r["protocol"], r["heldOut"]) in splits]
         out["%s — study %s" % (base, study)] = (study, own + shared)
     return out
 

@@ -79,19 +79,19 @@ case "$1" in
     # a step is launch-bound). On 2 CPU cores it would take days. Each run writes its own file; they are merged.
     P=$RUNS/paper-size; mkdir -p $P
     TAGGED="--dim 512 --layers 2 --epochs 20 --tag gpu-d512-e20"
+    ZOO="--tensors $T/cpu-zoo-extended --platform ort-cpu-x86-1t --skip-done-in $OUT/cpu-zoo-gpu-d512.jsonl"
     {
       for s in ${NAR_LOFO_SEEDS:-0}; do for f in $(echo $FAMS_A,$FAMS_B | tr , ' '); do for m in v2 nnlp; do
-        echo "--tensors $T/cpu-zoo-extended --platform ort-cpu-x86-1t --protocol lofo --families $f --models $m --seeds $s --out $P/zoo-lofo-$f-$m-$s.jsonl"
+        echo "$ZOO --protocol lofo --families $f --models $m --seeds $s --out $P/zoo-lofo-$f-$m-$s.jsonl"
       done; done; done
       for s in 0 1 2; do for m in v2 nnlp; do
-        echo "--tensors $T/cpu-zoo-extended --platform ort-cpu-x86-1t --protocol in-domain --models $m --seeds $s --out $P/zoo-in-$m-$s.jsonl"
+        echo "$ZOO --protocol in-domain --models $m --seeds $s --out $P/zoo-in-$m-$s.jsonl"
       done; done
       for p in $HELP_PLATFORMS; do for s in 0 1; do for m in v2 nnlp; do
-        echo "--tensors $T/help-$p --platform $p --protocol in-domain --models $m --seeds $s --out $P/help-$p-$m-$s.jsonl"
+        echo "--tensors $T/help-$p --platform $p --skip-done-in $OUT/help-gpu-d512.jsonl --protocol in-domain --models $m --seeds $s --out $P/help-$p-$m-$s.jsonl"
       done; done; done
-    } | sed "s#--out $P/zoo-#--skip-done-in $OUT/cpu-zoo-gpu-d512.jsonl &#; s#--out $P/help-#--skip-done-in $OUT/help-gpu-d512.jsonl &#" \
-      | xargs -P "${NAR_TRAIN_LANES:-1}" -L 1 sh training/train/run.sh -m training.train.protocol $TAGGED --quiet
-    # merged with the committed lines; protocol.py skips finished runs only per --out file, so keep each key once
+    } | xargs -P "${NAR_TRAIN_LANES:-1}" -L 1 sh training/train/run.sh -m training.train.protocol $TAGGED --quiet
+    # Into the committed files, each run once (a rerun of the lane finds its earlier per-job files here too)
     cat $OUT/cpu-zoo-gpu-d512.jsonl $P/zoo-*.jsonl | /usr/bin/python3 -m training.train.merge_runs > $P/zoo.merged
     cat $OUT/help-gpu-d512.jsonl $P/help-*.jsonl | /usr/bin/python3 -m training.train.merge_runs > $P/help.merged
     mv $P/zoo.merged $OUT/cpu-zoo-gpu-d512.jsonl; mv $P/help.merged $OUT/help-gpu-d512.jsonl
