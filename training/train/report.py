@@ -75,9 +75,15 @@ def settings(runs):
     for r in runs:
         c = r.get("config") or {}
         key = {"protocol": r["protocol"], "epochs": c.get("epochs"), "dim": c.get("dim"), "layers": c.get("layers"),
-               "parameters": r.get("parameters"), "device": r.get("device", "cpu")} if r["model"] in ("v2", "nnlp") else {"fit": "log-linear least squares"}
-        if key not in out[r["model"]]:
-            out[r["model"]].append(key)
+               "parameters": r.get("parameters")} if r["model"] in ("v2", "nnlp") else {"fit": "log-linear least squares"}
+        entry = next((e for e in out[r["model"]] if {k: e[k] for k in key} == key), None)
+        if entry is None:
+            entry = dict(key, devices={}) if "fit" not in key else key
+            out[r["model"]].append(entry)
+        if "devices" in entry:
+            # A study can mix devices (a run redone on the CPU); the report says how many ran where.
+            device = r.get("device", "cpu")
+            entry["devices"][device] = entry["devices"].get(device, 0) + 1
     return dict(out)
 
 

@@ -22,6 +22,13 @@ def is_cross_space(entry):
     return "help-" in entry["dataset"]
 
 
+def devices_text(devices):
+    """'cuda', or 'cuda (8 runs) and cpu (4 runs)' when a setting's runs were trained on more than one device."""
+    if len(devices) == 1:
+        return next(iter(devices))
+    return " and ".join("%s (%d run%s)" % (d, n, "" if n == 1 else "s") for d, n in sorted(devices.items(), key=lambda dn: -dn[1]))
+
+
 def settings_lines(entry):
     out = []
     for model in MODEL_ORDER:
@@ -32,7 +39,7 @@ def settings_lines(entry):
             out.append("%s: %s." % (MODEL_TITLES[model], runs[0]["fit"]))
             continue
         size = runs[0]
-        epochs = "; ".join("%s epochs %s on %s" % (s["epochs"], PROTOCOL_TITLES[s["protocol"]], s.get("device", "cpu"))
+        epochs = "; ".join("%s epochs %s on %s" % (s["epochs"], PROTOCOL_TITLES[s["protocol"]], devices_text(s["devices"]))
                            for s in runs)
         out.append("%s: d=%s, L=%s, %s parameters; %s." % (MODEL_TITLES[model], size["dim"], size["layers"],
                                                           "{:,}".format(size["parameters"] or 0), epochs))
