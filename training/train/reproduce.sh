@@ -77,6 +77,8 @@ case "$1" in
     # Meant for a CUDA device:
     # NAR_TRAIN_DEVICE=cuda NAR_TRAIN_LANES=14 ran it in about 12 minutes on one H200 (14 processes share the GPU;
     # a step is launch-bound). On 2 CPU cores it would take days. Each run writes its own file; they are merged.
+    # NAR_LANE_SECONDS=N stops the lane after N seconds (a device call has a time limit): the unfinished runs are
+    # lost, the finished ones merged, and the next call of the lane skips them.
     P=$RUNS/paper-size; mkdir -p $P
     TAGGED="--dim 512 --layers 2 --epochs 20 --tag gpu-d512-e20"
     ZOO="--tensors $T/cpu-zoo-extended --platform ort-cpu-x86-1t --skip-done-in $OUT/cpu-zoo-gpu-d512.jsonl"
@@ -90,10 +92,12 @@ case "$1" in
       for p in $HELP_PLATFORMS; do for s in 0 1; do for m in v2 nnlp; do
         echo "--tensors $T/help-$p --platform $p --skip-done-in $OUT/help-gpu-d512.jsonl --protocol in-domain --models $m --seeds $s --out $P/help-$p-$m-$s.jsonl"
       done; done; done
-    } | xargs -P "${NAR_TRAIN_LANES:-1}" -L 1 sh training/train/run.sh -m training.train.protocol $TAGGED --quiet
+    } | timeout "${NAR_LANE_SECONDS:-0}" xargs -P "${NAR_TRAIN_LANES:-1}" -L 1 sh training/train/run.sh \
+          -m training.train.protocol $TAGGED --quiet \
+      || echo "paper-size: stopped after ${NAR_LANE_SECONDS:-0} s or a run failed; the finished runs are merged" >&2
     # Into the committed files, each run once (a rerun of the lane finds its earlier per-job files here too)
-    cat $OUT/cpu-zoo-gpu-d512.jsonl $P/zoo-*.jsonl | /usr/bin/python3 -m training.train.merge_runs > $P/zoo.merged
-    cat $OUT/help-gpu-d512.jsonl $P/help-*.jsonl | /usr/bin/python3 -m training.train.merge_runs > $P/help.merged
+    { cat $OUT/cpu-zoo-gpu-d512.jsonl; cat $P/zoo-*.jsonl 2>/dev/null; } | /usr/bin/python3 -m training.train.merge_runs > $P/zoo.merged
+    { cat $OUT/help-gpu-d512.jsonl; cat $P/help-*.jsonl 2>/dev/null; } | /usr/bin/python3 -m training.train.merge_runs > $P/help.merged
     mv $P/zoo.merged $OUT/cpu-zoo-gpu-d512.jsonl; mv $P/help.merged $OUT/help-gpu-d512.jsonl
     ;;
   *) echo "usage: sh training/train/reproduce.sh tensors|zoo|lofo-a|lofo-b|ablation|help|reexport|paper-size" >&2; exit 2 ;;
