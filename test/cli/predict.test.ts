@@ -35,13 +35,15 @@ async function expected(file: string, batch = 1): Promise<{ latencyMs: number; i
   const tok = JSON.parse(t.stdout) as { features: number[][]; edges: [number, number][]; static: number[]; coverage: { encoded: number; total: number } };
   const n = tok.features.length;
   const f = tok.features[0].length;
-  const adjacency = new Float32Array(n * n);
-  for (const [a, b] of tok.edges) if (a !== b) adjacency[a * n + b] = adjacency[b * n + a] = 1;
+  // The edge form (models/README.md): both directions of every undirected edge once, no self-loops, sorted.
+  const pairs = new Set<string>();
+  for (const [a, b] of tok.edges) if (a !== b) pairs.add(`${a},${b}`).add(`${b},${a}`);
+  const sorted = [...pairs].map((p) => p.split(',').map(Number)).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
   const session = await ort.InferenceSession.create(join(MODELS, `${FIXTURE_ID}.onnx`));
   const out = await session.run({
-    tokens: new ort.Tensor('float32', Float32Array.from(tok.features.flat()), [1, n, f]),
-    adjacency: new ort.Tensor('float32', adjacency, [1, n, n]),
-    node_mask: new ort.Tensor('float32', new Float32Array(n).fill(1), [1, n]),
+    tokens: new ort.Tensor('float32', Float32Array.from(tok.features.flat()), [n, f]),
+    edge_src: new ort.Tensor('int64', BigInt64Array.from(sorted.map((p) => BigInt(p[0]))), [sorted.length]),
+    edge_dst: new ort.Tensor('int64', BigInt64Array.from(sorted.map((p) => BigInt(p[1]))), [sorted.length]),
     static: new ort.Tensor('float32', Float32Array.from(tok.static), [1, tok.static.length]),
   });
   const ms = (out.latency_ms.data as Float32Array)[0];
@@ -171,7 +173,7 @@ test('platforms: installed platforms with validation MAPE and training data', ()
   assert.equal(p.validationMape, entry.validation.mape);
   assert.equal(p.trainedOn.dataset, 'synthetic');
   assert.equal(p.trainedOn.train, entry.trainedOn.train);
-  assert.equal(p.sha256, '10cc6c48a5f3eb813ba550b96b72f64c875787ad21dc46afad7f903e3009c50b');
+  assert.equal(p.sha256, '812699d83f113f90fb380e3f8324ea8b16009cf3b920d31e34f1a9efb9ff8506');
   const t = run(['platforms', '--models', MODELS]);
   assert.equal(t.code, 0);
   assert.match(t.stdout, /^platform +predictor +tokens +val\. MAPE +trained on\n/);

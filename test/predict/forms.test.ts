@@ -1,5 +1,5 @@
 // The runtime (src/server/predictor.ts) on the two input forms of the same predictor: the committed fixture's
-// three members exported dense (test/fixtures/predictor) and as an edge list (test/fixtures/predictor/edges).
+// three members exported as an edge list (test/fixtures/predictor) and dense (test/fixtures/predictor/dense).
 // Packed from the same Tokens, both must give the same latency, interval and OOD distance (≤ 1e-4 relative) on
 // real corpus networks and on the graphs the edge form must get right: one vertex (no edges at all) and vertices
 // without edges beside connected ones. A manifest entry whose form does not match its file is refused clearly.
@@ -14,7 +14,6 @@ import type { Tokens } from '../../src/core/tokenizer/types';
 import { EXTENDED_VOCABULARY_VERSION } from '../../src/core/tokenizer/vocabulary';
 import { Predictor } from '../../src/server/predictor';
 import { installFixture } from '../helpers/predictorFixture';
-import { installEdgeFixture } from './edgeFixture';
 import { handTokens } from './tokens';
 
 const tmp = mkdtempSync(join(tmpdir(), 'nar-lens-forms-'));
@@ -27,8 +26,8 @@ function open(dir: string): { predictor: Predictor; entry: PredictorEntry } {
   return { predictor: new Predictor(manifest), entry: manifest.predictors[0]! };
 }
 
-const dense = open(installFixture(tmp));
-const edges = open(installEdgeFixture(tmp));
+const dense = open(installFixture(tmp, undefined, 'dense'));
+const edges = open(installFixture(tmp));
 
 /** Tokens of `n` vertices with 152-value rows and a 40-value static vector, in today's extended vocabulary. */
 function syntheticTokens(n: number, edgeList: [number, number][]): Tokens {
@@ -97,7 +96,7 @@ test('edge form = dense form on a lone vertex (E = 0) and on isolated vertices b
 });
 
 test('an entry whose inputForm does not match its file is refused with the missing inputs named', async () => {
-  const wrong = open(installFixture(tmp, (e) => ({ ...e, inputForm: 'edges' })));
+  const wrong = open(installFixture(tmp, (e) => ({ ...e, inputForm: 'edges' }), 'dense'));
   await assert.rejects(wrong.predictor.predictOne(wrong.entry, syntheticTokens(2, [[0, 1]]), ['cpu']),
     /lacks edge_src, edge_dst: not a NAR Lens predictor of input form edges/);
 });

@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { loadManifest, ManifestError } from '../../src/core/predict';
 import { EXTENDED_VOCABULARY_VERSION } from '../../src/core/tokenizer/vocabulary';
 import { FIXTURE_ID, fixtureEntry, fixtureSidecar, installFixture, writeManifest, type Entry } from '../helpers/predictorFixture';
-import { installEdgeFixture } from './edgeFixture';
 
 const tmp = mkdtempSync(join(tmpdir(), 'nar-lens-manifest-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -21,8 +20,8 @@ test('no manifest.json means no predictor installed (null), not an error', () =>
   assert.equal(loadManifest(join(tmp, 'does-not-exist')), null);
 });
 
-test('the fixture loads: tokenizer, interval, verified sha256, side-car OOD reference, descriptive fields', () => {
-  const dir = installFixture(tmp);
+test('the dense fixture loads: tokenizer, interval, verified sha256, side-car OOD reference, descriptive fields', () => {
+  const dir = installFixture(tmp, undefined, 'dense');
   const m = loadManifest(dir)!;
   assert.equal(m.predictors.length, 1);
   const e = m.predictors[0];
@@ -45,7 +44,7 @@ test('the fixture loads: tokenizer, interval, verified sha256, side-car OOD refe
 });
 
 test('the edge-form fixture loads with inputForm edges and the input names of that form', () => {
-  const e = loadManifest(installEdgeFixture(tmp))!.predictors[0]!;
+  const e = loadManifest(installFixture(tmp))!.predictors[0]!;
   assert.equal(e.id, FIXTURE_ID);
   assert.equal(e.inputForm, 'edges');
   assert.equal(e.sha256, '812699d83f113f90fb380e3f8324ea8b16009cf3b920d31e34f1a9efb9ff8506');
@@ -81,7 +80,7 @@ test('inputForm must be dense or edges, and inputs.names (when given) must be th
   refused((e) => ({ ...e, inputForm: 'sparse' }), /inputForm must be dense or edges, not "sparse"/);
   refused((e) => ({ ...e, inputForm: 'edges', inputs: { ...(e.inputs as object), names: denseNames } }),
     /inputs.names must be \["tokens","edge_src","edge_dst","static"\] for inputForm edges, not \["tokens","adjacency","node_mask","static"\]/);
-  refused((e) => ({ ...e, inputs: { ...(e.inputs as object), names: 'tokens' } }), /inputs.names must be .* for inputForm dense, not "tokens"/);
+  refused((e) => ({ ...e, inputs: { ...(e.inputs as object), names: 'tokens' } }), /inputs.names must be .* for inputForm edges, not "tokens"/);
 });
 
 test('files must exist and stay inside the models folder (paths and links)', () => {
