@@ -7,25 +7,13 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, statSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VsCodeSession, ROOT, ARTIFACTS } from './harness';
+import { HAS_PREDICTOR, LATENCY, stepsOf } from './steps';
 import { buildWorkspace, MODELS } from './workspace';
 
 const WORKSPACE = join(ROOT, 'test', 'e2e', '.run', 'workspace');
-const HAS_PREDICTOR = existsSync(join(ROOT, 'models', 'manifest.json'));
-/** What must stand where a latency would: a real figure with its interval and platform, or the honest absence. */
-const LATENCY = HAS_PREDICTOR ? /\d+(\.\d+)? ms ± \d+(\.\d+)? \([\w.-]+\)/ : /no predictor installed/;
 
 let vs: VsCodeSession;
-
-function step(name: string, fn: () => Promise<void>): void {
-  test(name, async () => {
-    try {
-      await fn();
-    } catch (e) {
-      await vs?.shot(`FAILED-${name.replace(/\W+/g, '_')}`).catch(() => undefined);
-      throw e;
-    }
-  });
-}
+const step = stepsOf(() => vs);
 
 /** The NAR Lens log file the extension host writes (the OutputChannel), for figures the extension logs. */
 function extensionLog(): string {

@@ -20,6 +20,10 @@ export interface SessionOptions {
   /** Install this .vsix (code-server --install-extension) instead of the built folder. */
   vsix?: string;
   settings?: Record<string, unknown>;
+  /** Keep VS Code's workspace trust on: the workspace then opens untrusted, in Restricted Mode (no startup prompt). */
+  restricted?: boolean;
+  /** A subfolder of the artefacts folder for this session (a second session in one run keeps the first's). */
+  artifactsName?: string;
 }
 
 function freePort(): Promise<number> {
@@ -52,8 +56,11 @@ export class VsCodeSession {
   readonly timings: Record<string, number> = {};
   private readonly t0 = Date.now();
   readonly state = join(RUN, 'state');
+  readonly artifacts: string;
 
-  constructor(private readonly opts: SessionOptions) {}
+  constructor(private readonly opts: SessionOptions) {
+    this.artifacts = opts.artifactsName ? join(ARTIFACTS, opts.artifactsName) : ARTIFACTS;
+  }
 
   mark(name: string): number {
     this.timings[name] = Date.now() - this.t0;
@@ -67,8 +74,8 @@ export class VsCodeSession {
     const exts = join(this.state, 'extensions');
     mkdirSync(join(userData, 'User'), { recursive: true });
     mkdirSync(exts, { recursive: true });
-    rmSync(ARTIFACTS, { recursive: true, force: true }); // screenshots of an earlier run would mislead
-    mkdirSync(ARTIFACTS, { recursive: true });
+    rmSync(this.artifacts, { recursive: true, force: true }); // screenshots of an earlier run would mislead
+    mkdirSync(this.artifacts, { recursive: true });
     writeFileSync(join(userData, 'User', 'settings.json'), JSON.stringify({
       'workbench.startupEditor': 'none',
       'workbench.tips.enabled': false,
@@ -77,7 +84,8 @@ export class VsCodeSession {
       'update.mode': 'none',
       'extensions.autoCheckUpdates': false,
       'extensions.autoUpdate': false,
-      'security.workspace.trust.enabled': false,
+      'security.workspace.trust.enabled': this.opts.restricted === true,
+      'security.workspace.trust.startupPrompt': 'never',
       'editor.hover.delay': 100,
       'workbench.hover.delay': 100,
       'git.openRepositoryInParentFolders': 'always',
@@ -97,9 +105,10 @@ export class VsCodeSession {
     }
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const log = openSync(join(ARTIFACTS, 'code-server.log'), 'w');
+    const log = openSync(join(this.artifacts, 'code-server.log'), 'w');
+    const trust = this.opts.restricted ? [] : ['--disable-workspace-trust'];
     this.server = spawn(process.execPath, [CODE_SERVER, ...common, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
-      '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
+      '--disable-telemetry', '--disable-update-check', ...trust, '--disable-getting-started-override',
       '--ignore-last-opened', this.opts.workspace], { detached: true, stdio: ['ignore', log, log], env });
     await this.waitHttp(`${base}/healthz`, 60_000);
     this.mark('server_listening');
@@ -115,7 +124,7 @@ export class VsCodeSession {
     this.page.setDefaultTimeout(Number(process.env.E2E_TIMEOUT_MS ?? 60_000));
     const lines: string[] = [];
     this.page.on('console', (m) => lines.push(`[${m.type()}] ${m.text()}`));
-    process.on('exit', () => writeFileSync(join(ARTIFACTS, 'browser-console.log'), lines.join('\n')));
+    process.on('exit', () => writeFileSync(join(this.artifacts, 'browser-console.log'), lines.join('\n')));
     await this.page.goto(`${base}/?folder=${encodeURIComponent(this.opts.workspace)}`);
     await this.page.locator('.monaco-workbench').waitFor();
     this.mark('workbench_visible');
@@ -128,14 +137,14 @@ export class VsCodeSession {
       } catch {
         /* not listening yet */
       }
-      if (this.server?.exitCode !== null) throw new Error(`code-server exited early; see ${ARTIFACTS}/code-server.log`);
+      if (this.server?.exitCode !== null) throw new Error(`code-server exited early; see ${this.artifacts}/code-server.log`);
       await new Promise((r) => setTimeout(r, 200));
     }
     throw new Error(`code-server did not answer ${url} within ${ms} ms`);
   }
 
   async shot(name: string): Promise<void> {
-    await this.page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+    await this.page.screenshot({ path: join(this.artifacts, `${name}.png`) });
   }
 
   /** Runs a command from the palette by its title. */
@@ -190,7 +199,7 @@ export class VsCodeSession {
   }
 
   async stop(): Promise<void> {
-    writeFileSync(join(ARTIFACTS, 'timings.json'), JSON.stringify(this.timings, null, 2));
+    writeFileSync(join(this.artifacts, 'timings.json'), JSON.stringify(this.timings, null, 2));
     await this.browser?.close().catch(() => undefined);
     const server = this.server;
     if (server && server.exitCode === null && server.pid) {
