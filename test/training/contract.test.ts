@@ -1,8 +1,8 @@
 // The training-tensor contract end to end: the TypeScript tokenizer tokenizes real corpus models and writes a
 // tensor folder (writeTrainingTensors), and the PyTorch side (training/train/tensors.py) must read exactly what
 // was written — counts, widths, NaN for unlabelled platforms — and the V2 and NNLP models must give finite,
-// positive predictions for every graph, the same in a padded batch as one by one, and the same in the edge form
-// (the one exported predictors run) as in the dense form.
+// positive predictions for every graph, the same in a padded batch and in an edge-form batch (what training runs)
+// as one by one, and the same in the edge form (the one exported predictors run) as in the dense form.
 
 import { strict as assert } from 'node:assert';
 import { rmSync } from 'node:fs';
@@ -28,8 +28,8 @@ interface Seen {
   error?: string;
   graphs: number; rows: number; edges: number; featureDim: number; nnlpDim: number; staticDim: number;
   nodeCounts: number[]; labelled: number[]; latency: (number | null)[]; mode: string; vocabularyVersion: string;
-  v2: { finite: boolean; positive: boolean; maxBatchVsSingle: number; maxEdgesVsSingle: number };
-  nnlp: { finite: boolean; positive: boolean; maxBatchVsSingle: number; maxEdgesVsSingle: number };
+  v2: { finite: boolean; positive: boolean; maxBatchVsSingle: number; maxEdgeBatchVsSingle: number; maxEdgesVsSingle: number };
+  nnlp: { finite: boolean; positive: boolean; maxBatchVsSingle: number; maxEdgeBatchVsSingle: number; maxEdgesVsSingle: number };
 }
 
 const skip = missingTorch();
@@ -79,6 +79,7 @@ for (const mode of ['extended', 'reference'] as TokenizerMode[]) {
     for (const model of [seen.v2, seen.nnlp]) {
       assert.ok(model.finite && model.positive, JSON.stringify(model));
       assert.ok(model.maxBatchVsSingle < 1e-4, `padded batch vs one by one: ${model.maxBatchVsSingle}`);
+      assert.ok(model.maxEdgeBatchVsSingle < 1e-4, `edge-form batch (training) vs dense one by one: ${model.maxEdgeBatchVsSingle}`);
       assert.ok(model.maxEdgesVsSingle < 1e-5, `edge form vs dense, one by one: ${model.maxEdgesVsSingle}`);
     }
   });

@@ -1,4 +1,5 @@
-"""Edge-list form of the graph operations, for ONE unpadded graph (inference and ONNX export).
+"""Edge-list form of the graph operations: one unpadded graph (inference and ONNX export), or a training batch
+held as one disjoint graph (vertices concatenated, edges offset, `graph` naming each vertex's batch position).
 
 The dense models multiply [N,N] matrices although the adjacency holds only E << N^2 ones, so a 2,500-vertex
 graph costs O(N^2 d). Here the graph is `src`, `dst` int64 [E]: both directions of every undirected edge, no
@@ -69,12 +70,24 @@ def graph_attention(x, phi, src, dst, scale):
     return sum_by_source(messages, src, x.shape[0]) / (rowsum + 1e-6)
 
 
-def distinct_rows(x):
-    """(rows, inverse): the distinct rows of x [N,d] and, per vertex, the index of its row (x = rows[inverse]);
-    ONNX Unique(axis=0). Per-vertex work done on `rows` and gathered back with `inverse` is done once per
-    distinct row."""
+def distinct_rows(x, enabled=True):
+    """(rows, spread): the distinct rows of x [N,d] (ONNX Unique(axis=0)) and the function that gathers per-row
+    results back to the vertices, so per-vertex work done on `rows` is done once per distinct row. With
+    enabled=False, rows is x itself and spread the identity: training, where torch.unique has no gradient and
+    dropout makes equal rows differ anyway."""
+    if not enabled:
+        return x, lambda per_row: per_row
     rows, inverse = torch.unique(x, dim=0, return_inverse=True)
-    return rows, inverse.reshape(-1)
+    inverse = inverse.reshape(-1)
+    return rows, lambda per_row: per_row.index_select(0, inverse)
+
+
+def graph_sums(x, graph, graphs):
+    """Sum readout of a batch held as one disjoint graph: out[b] = sum of x over the vertices with graph == b;
+    graph=None means a single graph (out [1,d])."""
+    if graph is None:
+        return x.sum(0, keepdim=True)
+    return sum_by_source(x, graph, graphs)
 
 
 def neighbour_mean(x, src, dst):

@@ -3,9 +3,10 @@
 Every graph of a batch is padded to the batch's largest node count N: `adjacency` [B,N,N] is the symmetric 0/1
 adjacency without self-loops (zero rows/columns for padding) and `node_mask` [B,N] is 1 for real nodes. Padded
 rows are zeroed after every layer, so a padded batch computes exactly what the reference's per-graph loop computes
-(tests/test_model.py checks this against `forward_single`). `forward_edges` runs the same parameters on one
-unpadded graph given as an edge list (model/edges.py): O(E d) instead of O(N^2 d), for inference and ONNX export;
-training keeps the dense batches.
+(tests/test_model.py checks this against `forward_single`). `forward_edges` runs the same parameters on an
+unpadded graph given as an edge list (model/edges.py): O(E d) instead of O(N^2 d). Inference and ONNX export use
+it on one graph; training on a batch held as one disjoint graph (train/batching.py `collate_edges`), except the
+global-attention ablation, which has no edge form and trains on the dense batches.
 
 Ablation switches (paper Tables 5 and 6):
   attention="graph" | "global"   graph-aided scores masked by A, or the same scores over all real node pairs
@@ -106,26 +107,27 @@ class V2Block(nn.Module):
         weights = scores / (scores.sum(-1, keepdim=True) + 1e-6)         # linear row normalisation, no softmax
         return self.update(x, torch.matmul(weights, x), mask)
 
-    def forward_edges(self, x, src, dst):
-        """The same block on one unpadded graph x [N,d_in] given as an edge list (model/edges.py), O(E d).
+    def forward_edges(self, x, src, dst, distinct=True):
+        """The same block on an unpadded graph x [N,d_in] given as an edge list (model/edges.py), O(E d).
 
-        Vertices with identical rows are computed once: real networks repeat the same layer over and over (a
-        3,411-vertex ViT has 37 distinct gated token rows), so the per-vertex linears, the bulk of inference,
-        run on the distinct rows and are gathered back. The neighbour linear moves before the aggregation
-        (W (sum_u w_u x_u) + b = sum_u w_u (W x_u) + b), so it too runs on distinct rows, and the (G)FFN runs on
-        the distinct rows of its input. The numbers are the dense path's up to float summation order."""
+        With `distinct` (inference), vertices with identical rows are computed once: real networks repeat the
+        same layer over and over (a 3,411-vertex ViT has 37 distinct gated token rows), so the per-vertex
+        linears, the bulk of inference, run on the distinct rows and are gathered back. The neighbour linear
+        moves before the aggregation (W (sum_u w_u x_u) + b = sum_u w_u (W x_u) + b), so it too runs on distinct
+        rows, and the (G)FFN runs on the distinct rows of its input. The numbers are the dense path's up to
+        float summation order."""
         if self.attention != "graph":
             raise ValueError("the edge form exists only for graph-aided attention, not %r" % (self.attention,))
         if self.degree_gate is not None:
             x = x * torch.sigmoid(self.degree_gate(edges.degree(x, src)))
-        rows, inverse = edges.distinct_rows(x)
-        phi = torch.sigmoid(self.qk(rows)).index_select(0, inverse)
-        left = F.linear(rows, self.lin_l.weight).index_select(0, inverse)
-        right = self.lin_r(rows).index_select(0, inverse)
+        rows, spread = edges.distinct_rows(x, distinct)
+        phi = spread(torch.sigmoid(self.qk(rows)))
+        left = spread(F.linear(rows, self.lin_l.weight))
+        right = spread(self.lin_r(rows))
         h = edges.graph_attention(left, phi, src, dst, self.scale) + self.lin_l.bias + right
         h = self.drop(F.relu(F.normalize(h, p=2.0, dim=-1, eps=1e-12)))
-        rows, inverse = edges.distinct_rows(h)
-        return h + self.gamma * self.ffn(self.norm(rows)).index_select(0, inverse)
+        rows, spread = edges.distinct_rows(h, distinct)
+        return h + self.gamma * spread(self.ffn(self.norm(rows)))
 
     def update(self, x, aggregated, mask=None):
         """Root + neighbour linears, L2 norm, ReLU, then the (G)FFN with layer scale; `mask` zeroes padding."""
@@ -179,13 +181,15 @@ class NARFormerV2(nn.Module):
         embedding = self.embed(tokens, adjacency, node_mask)
         return self.head(self.readout_input(embedding, static)), embedding
 
-    def forward_edges(self, tokens, src, dst, static):
+    def forward_edges(self, tokens, src, dst, static, graph=None, distinct=True):
         """One unpadded graph as an edge list (model/edges.py): tokens [N,F], src/dst int64 [E], static [1,S] ->
-        (latency_ms [1], embedding [1,dim]); the same numbers as `forward` on its dense adjacency, in O(E d)."""
+        (latency_ms [1], embedding [1,dim]); the same numbers as `forward` on its dense adjacency, in O(E d).
+        Training passes a batch as one disjoint graph: `graph` [N] int64 gives each vertex's batch position,
+        static is [B,S], and distinct=False (see V2Block.forward_edges)."""
         x = tokens
         for block in self.blocks:
-            x = block.forward_edges(x, src, dst)
-        embedding = x.sum(0, keepdim=True)
+            x = block.forward_edges(x, src, dst, distinct)
+        embedding = edges.graph_sums(x, graph, static.shape[0])
         return self.head(self.readout_input(embedding, static)), embedding
 
     def readout_input(self, embedding, static):

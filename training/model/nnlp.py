@@ -3,7 +3,8 @@ on the raw [batch, GFLOPs, Gparams, Gmacs] vector, and the same head as V2.
 
 SAGEConv (mean aggregation, root weight, normalize=True) on a dense padded batch:
 h_i = L2norm(W_l * mean_{j in N(i)} x_j + b_l + W_r * x_i), then ReLU and dropout 0.05. `forward_edges` is the
-same model on one unpadded graph given as an edge list (model/edges.py), for inference and ONNX export.
+same model on an unpadded graph given as an edge list (model/edges.py): one graph for inference and ONNX export,
+a batch held as one disjoint graph for training.
 """
 import torch
 from torch import nn
@@ -55,13 +56,14 @@ class NNLP(nn.Module):
         embedding = self.embed(tokens, adjacency, node_mask)
         return self.head(self.readout_input(embedding, static)), embedding
 
-    def forward_edges(self, tokens, src, dst, static):
+    def forward_edges(self, tokens, src, dst, static, graph=None, distinct=True):
         """One unpadded graph as an edge list: tokens [N,F], src/dst int64 [E], static [1,S] -> (latency_ms [1],
-        embedding [1,dim]), the numbers of `forward` on its dense adjacency."""
+        embedding [1,dim]), the numbers of `forward` on its dense adjacency. A training batch is one disjoint
+        graph with `graph` [N] (each vertex's batch position) and static [B,S]; `distinct` is V2's and unused."""
         x = tokens
         for conv in self.convs:
             x = self.drop(F.relu(conv.forward_edges(x, src, dst)))
-        embedding = x.sum(0, keepdim=True)
+        embedding = edges.graph_sums(x, graph, static.shape[0])
         return self.head(self.readout_input(embedding, static)), embedding
 
     def readout_input(self, embedding, static):

@@ -1,6 +1,7 @@
 """Reads a training-tensor folder written by the TypeScript tokenizer and reports what PyTorch sees, for
 test/training/contract.test.ts: counts, dims, and finite V2 / NNLP predictions for every graph, batched, one
-by one, and one by one in the edge form that the exported predictors run (model/edges.py).
+by one, in one disjoint edge-form batch (what training runs), and one by one in the edge form that the exported
+predictors run (model/edges.py).
 
     python3 -m training.tests.contract_check FOLDER PLATFORM
 """
@@ -34,14 +35,17 @@ def main():
     everything = np.arange(data.graph_count)
     for name in ("v2", "nnlp"):
         model = loop.build_model(name, data, config).eval()
-        batched, embed = loop.predict(model, data, everything, loop.model_kind(name), nodes_budget=10 ** 9)
-        single = np.array([loop.predict(model, data, [g], loop.model_kind(name))[0][0] for g in everything])
+        kind = loop.model_kind(name)
+        batched, embed = loop.predict(model, data, everything, kind, nodes_budget=10 ** 9, form="dense")
+        single = np.array([loop.predict(model, data, [g], kind, form="dense")[0][0] for g in everything])
+        edge_batched, _ = loop.predict(model, data, everything, kind, nodes_budget=10 ** 9, form="edges")
         with torch.no_grad():
             edges = np.array([float(model.forward_edges(*edge_inputs(data, g, loop.model_kind(name)))[0][0])
                               for g in everything])
         out[name] = {"finite": bool(np.all(np.isfinite(batched)) and np.all(np.isfinite(embed))),
                      "positive": bool(np.all(batched > 0)),
                      "maxBatchVsSingle": float(np.max(np.abs(batched - single) / single)),
+                     "maxEdgeBatchVsSingle": float(np.max(np.abs(edge_batched - single) / single)),
                      "maxEdgesVsSingle": float(np.max(np.abs(edges - single) / single))}
     print(json.dumps(out))
 

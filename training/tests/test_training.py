@@ -83,17 +83,42 @@ class Training(unittest.TestCase):
         self.assertEqual(record["steps"], 7)
         self.assertEqual(record["variant"], None)
 
+    def gradient(self, model, kind, batch, budget, form):
+        model.zero_grad()
+        loss = loop.accumulate_gradients(model, self.data, batch, kind, self.y, budget, form)
+        return loss, torch.cat([p.grad.reshape(-1) for p in model.parameters()])
+
+    def assert_same_gradient(self, a, b, what):
+        self.assertAlmostEqual(a[0], b[0], places=5, msg=what)
+        self.assertLess(float((a[1] - b[1]).abs().max()), 1e-5 * float(a[1].abs().max()), what)
+
     def test_split_batches_accumulate_the_same_gradient(self):
         model = loop.build_model("v2", self.data, {**loop.DEFAULTS, **SMALL}).eval()  # eval: no dropout noise
         batch = np.arange(16)
-        grads = []
-        for budget in (10 ** 9, 1):  # one part / one graph per part
-            model.zero_grad()
-            loss = loop.accumulate_gradients(model, self.data, batch, "v2", self.y, budget)
-            grads.append((loss, torch.cat([p.grad.reshape(-1) for p in model.parameters()])))
-        self.assertAlmostEqual(grads[0][0], grads[1][0], places=5)
-        self.assertLess(float((grads[0][1] - grads[1][1]).abs().max()), 1e-5 * float(grads[0][1].abs().max()))
-        self.assertEqual(len(loop.evaluation_batches(self.data.node_counts, batch, 1)), 16)
+        for form in ("dense", "edges"):
+            # one part / one graph per part
+            whole, split = (self.gradient(model, "v2", batch, budget, form) for budget in (10 ** 9, 1))
+            self.assert_same_gradient(whole, split, form)
+            self.assertEqual(len(loop.batch_parts(self.data.node_counts, batch, 1, form)), 16)
+
+    def test_edge_form_batches_give_the_dense_loss_and_gradient(self):
+        # The edge form (one disjoint graph per batch) is what V2 and NNLP train on; the dense padded batch is the
+        # reference formula. Same parameters, same batch: the same loss and gradient, for both models.
+        for name in ("v2", "nnlp"):
+            model = loop.build_model(name, self.data, {**loop.DEFAULTS, **SMALL}).eval()
+            self.assertEqual(loop.batch_form(model), "edges")
+            batch = np.arange(16)
+            kind = loop.model_kind(name)
+            self.assert_same_gradient(self.gradient(model, kind, batch, 10 ** 9, "dense"),
+                                      self.gradient(model, kind, batch, 10 ** 9, "edges"), name)
+
+    def test_global_attention_trains_dense(self):
+        model = loop.build_model("v2", self.data, {**loop.DEFAULTS, **SMALL, "variant": "global_attention"})
+        self.assertEqual(loop.batch_form(model), "dense")
+        train, val, _ = self.split
+        _, record, _ = loop.fit("v2", self.data, "synthetic-a", train, val,
+                                {**SMALL, "variant": "global_attention", "epochs": 1, "max_steps": 2}, 0)
+        self.assertEqual(record["form"], "dense")
 
     def test_unknown_model_and_variant(self):
         with self.assertRaisesRegex(ValueError, "unknown neural model 'gcn'"):

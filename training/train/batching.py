@@ -1,6 +1,7 @@
-"""Padded dense batches and node-count buckets.
+"""Training batches: as one disjoint graph in the edge form (what V2 and NNLP train on), or padded dense (the
+global-attention ablation, and the dense-path tests); and node-count buckets.
 
-Graphs are padded to the largest node count of their batch; random batches would pad to about 2.2x the real
+Dense batches: graphs are padded to the largest node count of their batch; random batches would pad to about 2.2x the real
 nodes (recipe), so training batches are cut from the graphs sorted by node count. The sort key gets a little
 seeded jitter each epoch, so batch composition still changes between epochs, and the batch order is shuffled.
 """
@@ -37,6 +38,31 @@ def collate(data, indices, kind="v2", targets=None):
         mask[i, :k] = 1.0
     static = getattr(data, static_name)[indices]
     out = [torch.from_numpy(tokens), torch.from_numpy(adjacency), torch.from_numpy(mask), torch.from_numpy(static)]
+    if targets is not None:
+        out.append(torch.from_numpy(np.asarray(targets[indices], dtype=np.float32)))
+    return out
+
+
+def collate_edges(data, indices, kind="v2", targets=None):
+    """The batch as one disjoint graph (model/edges.py): tokens [sum N, F], src and dst [sum E] int64 (each graph's
+    edge form, offset by its first vertex), graph [sum N] int64 (each vertex's position in the batch), static
+    [B,S] (+ targets [B]) as torch tensors. No padding: the cost is O(E d) whatever the batch's largest graph."""
+    token_name, static_name = INPUTS[kind]
+    rows = getattr(data, token_name)
+    tokens, src, dst, graph = [], [], [], []
+    first = 0
+    for i, g in enumerate(indices):
+        n = int(data.node_counts[g])
+        s, d = data.graph_edge_list(g)
+        tokens.append(rows[data.node_offsets[g]:data.node_offsets[g + 1]])
+        src.append(s + first)
+        dst.append(d + first)
+        graph.append(np.full(n, i, dtype=np.int64))
+        first += n
+    static = getattr(data, static_name)[indices]
+    out = [torch.from_numpy(np.concatenate(tokens).astype(np.float32, copy=False)),
+           torch.from_numpy(np.concatenate(src)), torch.from_numpy(np.concatenate(dst)),
+           torch.from_numpy(np.concatenate(graph)), torch.from_numpy(np.ascontiguousarray(static))]
     if targets is not None:
         out.append(torch.from_numpy(np.asarray(targets[indices], dtype=np.float32)))
     return out

@@ -24,6 +24,7 @@ from torch import nn
 
 from ..model.edges import symmetric_edges
 from .batching import INPUTS, collate
+from .loop import batch_form
 
 OPSET = 17
 INPUT_FORMS = {"edges": ["tokens", "edge_src", "edge_dst", "static"],
@@ -162,7 +163,7 @@ def update_manifest(manifest_path, entry):
 def has_edge_form(members):
     """Whether every member has `forward_edges`: all but the global-attention ablation, whose scores cover every
     pair of vertices."""
-    return all(getattr(block, "attention", "graph") == "graph" for m in members for block in getattr(m, "blocks", []))
+    return all(batch_form(m) == "edges" for m in members)
 
 
 def export_ensemble(members, records, summary, data, platform, model_name, out_dir, trained_on, parity_indices=None,

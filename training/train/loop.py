@@ -15,7 +15,7 @@ import torch
 from ..model.narformer_v2 import NARFormerV2
 from ..model.nnlp import NNLP
 from . import metrics, runtime
-from .batching import bucketed_batches, collate
+from .batching import bucketed_batches, collate, collate_edges
 
 V2_VARIANTS = {
     "full": {},
@@ -25,8 +25,12 @@ V2_VARIANTS = {
     "no_static": {"use_static": False},
 }
 
+# Batches are run in the edge form (one disjoint graph, O(E d)) unless form="dense" or the model has no edge form
+# (the global-attention ablation). A batch is cut into parts for memory, which changes no gradient: dense parts
+# keep their padded adjacency under *_nodes_budget elements, edge-form parts under edge_vertices_budget vertices.
 DEFAULTS = dict(epochs=50, lr=1e-3, batch_size=16, warmup=0.1, dim=512, layers=2, head_hidden=512,
-                variant="full", max_steps=None, collapse_restarts=2, eval_nodes_budget=4_000_000, train_nodes_budget=16 * 400 * 400)
+                variant="full", max_steps=None, collapse_restarts=2, form="edges", eval_nodes_budget=4_000_000,
+                train_nodes_budget=16 * 400 * 400, edge_vertices_budget=32_768)
 
 
 COLLAPSE_RATIO = 0.01  # median prediction / label below this: the head has collapsed
@@ -90,48 +94,74 @@ def on_device(tensors, device):
     return [t.to(device, non_blocking=True) for t in tensors] if device.type != "cpu" else tensors
 
 
-def evaluation_batches(node_counts, indices, nodes_budget):
-    """Deterministic node-sorted batches whose padded adjacency stays under `nodes_budget` elements."""
+def batch_form(model, requested="edges"):
+    """'edges' when asked for and every block of the model has the edge form, else 'dense'."""
+    has_edges = all(getattr(block, "attention", "graph") == "graph" for block in getattr(model, "blocks", []))
+    return "edges" if requested == "edges" and has_edges else "dense"
+
+
+def batch_parts(node_counts, indices, budget, form="dense"):
+    """Deterministic node-sorted parts of `indices`: dense, each part's padded adjacency (graphs x N^2) stays
+    under `budget` elements; edge form, each part's vertex count does. A part holds at least one graph."""
     order = np.asarray(indices)[np.argsort(node_counts[indices], kind="stable")]
-    batches, current = [], []
+    parts, current, vertices = [], [], 0
     for g in order:
         n = int(node_counts[g])
-        if current and (len(current) + 1) * n * n > nodes_budget:
-            batches.append(np.array(current)); current = []
+        cost = (len(current) + 1) * n * n if form == "dense" else vertices + n
+        if current and cost > budget:
+            parts.append(np.array(current)); current, vertices = [], 0
         current.append(g)
+        vertices += n
     if current:
-        batches.append(np.array(current))
-    return batches
+        parts.append(np.array(current))
+    return parts
+
+
+def run_part(model, data, part, kind, form, targets=None):
+    """(latency [P], embedding [P,dim], targets [P] or None) of the graphs `part`, in that order."""
+    device = model_device(model)
+    if form == "edges":
+        tokens, src, dst, graph, static, *y = on_device(collate_edges(data, part, kind, targets), device)
+        latency, embedding = model.forward_edges(tokens, src, dst, static, graph=graph, distinct=False)
+    else:
+        tokens, adjacency, mask, static, *y = on_device(collate(data, part, kind, targets), device)
+        latency, embedding = model(tokens, adjacency, mask, static)
+    return latency, embedding, (y[0] if y else None)
+
+
+def default_budget(form, purpose="eval"):
+    if form == "edges":
+        return DEFAULTS["edge_vertices_budget"]
+    return DEFAULTS["eval_nodes_budget"] if purpose == "eval" else DEFAULTS["train_nodes_budget"]
 
 
 @torch.no_grad()
-def predict(model, data, indices, kind, nodes_budget=DEFAULTS["eval_nodes_budget"]):
-    """(latency_ms, embeddings) for `indices`, in the order of `indices`."""
+def predict(model, data, indices, kind, nodes_budget=None, form=None):
+    """(latency_ms, embeddings) for `indices`, in the order of `indices` (form: see batch_form)."""
     model.eval()
-    device = model_device(model)
+    form = form or batch_form(model)
     indices = np.asarray(indices)
     preds = np.zeros(len(indices), dtype=np.float64)
     embeds = None
     position = {g: i for i, g in enumerate(indices.tolist())}
-    for batch in evaluation_batches(data.node_counts, indices, nodes_budget):
-        latency, embedding = model(*on_device(collate(data, batch, kind), device))
+    for part in batch_parts(data.node_counts, indices, nodes_budget or default_budget(form), form):
+        latency, embedding, _ = run_part(model, data, part, kind, form)
         if embeds is None:
             embeds = np.zeros((len(indices), embedding.shape[1]), dtype=np.float32)
-        rows = [position[g] for g in batch.tolist()]
+        rows = [position[g] for g in part.tolist()]
         preds[rows] = latency.cpu().numpy()
         embeds[rows] = embedding.cpu().numpy()
     return preds, embeds
 
 
-def accumulate_gradients(model, data, batch, kind, targets, nodes_budget):
-    """Backpropagates the batch's loss; returns it. A batch of large graphs is cut into parts whose padded
-    adjacency stays under `nodes_budget` elements, each part's loss weighted by its share of the batch, so the
-    accumulated gradient equals the whole batch's (memory stays bounded for graphs of thousands of nodes)."""
+def accumulate_gradients(model, data, batch, kind, targets, nodes_budget=None, form=None):
+    """Backpropagates the batch's loss; returns it. A batch of large graphs is cut into parts (batch_parts), each
+    part's loss weighted by its share of the batch, so the accumulated gradient equals the whole batch's (memory
+    stays bounded for graphs of thousands of nodes)."""
+    form = form or batch_form(model)
     loss = 0.0
-    device = model_device(model)
-    for part in evaluation_batches(data.node_counts, batch, nodes_budget):
-        tokens, adjacency, mask, static, y = on_device(collate(data, part, kind, targets), device)
-        pred, _ = model(tokens, adjacency, mask, static)
+    for part in batch_parts(data.node_counts, batch, nodes_budget or default_budget(form, "train"), form):
+        pred, _, y = run_part(model, data, part, kind, form, targets)
         part_loss = relative_squared_error(pred, y) * (len(part) / len(batch))
         part_loss.backward()
         loss += float(part_loss)
@@ -150,6 +180,9 @@ def fit(model_name, data, platform, train_idx, val_idx, config=None, seed=0, log
         raise ValueError("training needs non-empty train and validation splits (got %d and %d graphs)"
                          % (len(train_idx), len(val_idx)))
     model = build_model(model_name, data, config).to(runtime.device())
+    form = batch_form(model, config["form"])
+    train_budget = config["edge_vertices_budget"] if form == "edges" else config["train_nodes_budget"]
+    eval_budget = config["edge_vertices_budget"] if form == "edges" else config["eval_nodes_budget"]
     steps_per_epoch = -(-len(train_idx) // config["batch_size"])
     total = steps_per_epoch * config["epochs"]
     if config["max_steps"] is not None:
@@ -167,12 +200,12 @@ def fit(model_name, data, platform, train_idx, val_idx, config=None, seed=0, log
             if step >= total:
                 break
             optimizer.zero_grad()
-            loss = accumulate_gradients(model, data, batch, kind, targets, config["train_nodes_budget"])
+            loss = accumulate_gradients(model, data, batch, kind, targets, train_budget, form)
             optimizer.step()
             scheduler.step()
             losses.append(loss)
             step += 1
-        val_pred, _ = predict(model, data, val_idx, kind, config["eval_nodes_budget"])
+        val_pred, _ = predict(model, data, val_idx, kind, eval_budget, form)
         val_mape = metrics.mape(targets[val_idx], val_pred)
         history.append({"epoch": epoch, "steps": step, "train_loss": float(np.mean(losses)), "val_mape": val_mape})
         if log:
@@ -195,6 +228,6 @@ def fit(model_name, data, platform, train_idx, val_idx, config=None, seed=0, log
               "platform": platform, "config": {k: v for k, v in config.items()}, "steps": step, "epochs": epoch,
               "best_epoch": best["epoch"], "val_mape": best["mape"], "history": history,
               "parameters": sum(p.numel() for p in model.parameters()), "train_seconds": time.time() - started,
-              "collapses": collapses,
+              "collapses": collapses, "form": form,
               "device": str(runtime.device())}
     return model, record, last_state

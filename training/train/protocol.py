@@ -149,6 +149,8 @@ def parse_args(argv):
     p.add_argument("--max-steps", type=int, default=None)
     p.add_argument("--dim", type=int, default=loop.DEFAULTS["dim"])
     p.add_argument("--layers", type=int, default=loop.DEFAULTS["layers"])
+    p.add_argument("--form", choices=("edges", "dense"), default=loop.DEFAULTS["form"],
+                   help="training batches as one disjoint graph (edge form) or padded dense; the same model")
     p.add_argument("--head-hidden", type=int, default=None)
     p.add_argument("--split-seed", type=int, default=0)
     p.add_argument("--out", required=True)
@@ -185,6 +187,7 @@ def main(argv=None):
     except TensorFolderError as err:
         raise SystemExit("error: %s" % err)
     config = {"epochs": args.epochs, "max_steps": args.max_steps, "dim": args.dim, "layers": args.layers,
+              "form": args.form,
               "head_hidden": args.head_hidden or (512 if args.dim == 512 else args.dim)}
     families_filter = set(f for f in args.families.split(",") if f)
     done = load_done(args.out) | (load_done(args.skip_done_in) if args.skip_done_in else set())

@@ -9,6 +9,8 @@ import os
 
 import numpy as np
 
+from ..model.edges import symmetric_edges
+
 REQUIRED = ("meta.json", "features.npy", "nnlp_features.npy", "node_offsets.npy", "edges.npy",
             "edge_offsets.npy", "static.npy", "static_raw.npy", "latency.npy")
 
@@ -51,6 +53,7 @@ class TensorFolder:
 
     def __init__(self, folder):
         self.folder = folder
+        self._edge_lists = {}
         if not os.path.isdir(folder):
             raise TensorFolderError("%s: not a folder (expected a training-tensor folder, see training/README.md)"
                                     % folder)
@@ -137,6 +140,13 @@ class TensorFolder:
 
     def graph_edges(self, g):
         return self.edges[self.edge_offsets[g]:self.edge_offsets[g + 1]]
+
+    def graph_edge_list(self, g):
+        """(src, dst) int64: graph g's edges in the models' edge form (model/edges.py symmetric_edges), computed
+        once per graph (training asks for every graph every epoch)."""
+        if g not in self._edge_lists:
+            self._edge_lists[g] = symmetric_edges(self.graph_edges(g))
+        return self._edge_lists[g]
 
     def graph_tokens(self, g, kind="v2"):
         rows = self.features if kind == "v2" else self.nnlp_features

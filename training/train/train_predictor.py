@@ -39,6 +39,8 @@ def parse_args(argv):
     p.add_argument("--max-steps", type=int, default=None, help="stop after this many steps (smoke runs)")
     p.add_argument("--dim", type=int, default=256, help="256 (with L=2) for shipped predictors, see README.md")
     p.add_argument("--layers", type=int, default=DEFAULTS["layers"])
+    p.add_argument("--form", choices=("edges", "dense"), default=DEFAULTS["form"],
+                   help="training batches as one disjoint graph (edge form) or padded dense; the same model")
     p.add_argument("--head-hidden", type=int, default=None, help="default: 512 for dim 512, else dim")
     p.add_argument("--lr", type=float, default=DEFAULTS["lr"])
     p.add_argument("--val-fraction", type=float, default=0.1)
@@ -77,6 +79,7 @@ def main(argv=None):
     if args.protocol_out and len(test_idx) == 0:
         raise SystemExit("error: --protocol-out needs a test split (--test-fraction > 0)")
     config = {"epochs": args.epochs, "max_steps": args.max_steps, "dim": args.dim, "layers": args.layers,
+              "form": args.form,
               "head_hidden": args.head_hidden or (512 if args.dim == 512 else args.dim), "lr": args.lr,
               "variant": args.variant}
     seeds = list(range(args.first_seed, args.first_seed + args.members))
