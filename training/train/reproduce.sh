@@ -3,7 +3,8 @@
 # Two lanes run side by side on a 2-core machine (each uses one thread: at d=128 a second thread does not make a
 # step faster, a second process doubles the throughput). Every command resumes: finished protocol lines and
 # saved members are skipped. Tensor folders first (`tensors`, seconds).
-# Usage: sh training/train/reproduce.sh tensors|zoo|lofo-a|lofo-b|ablation|help|reexport|paper-size [platform...]
+# Usage: sh training/train/reproduce.sh tensors|zoo|lofo-a|lofo-b|ablation|help|reexport|paper-size|zoo-lofo-e20
+#        [platform...]
 # (from the repository root)
 set -e
 cd "$(dirname "$0")/../.."
@@ -13,6 +14,20 @@ T=$RUNS/tensors
 OUT=bench/results/runs   # protocol lines (committed; `npm run report` reads them)
 SIZE="--dim 128 --layers 2"
 train_module() { mod=$1; shift; sh training/train/run.sh -m "training.train.$mod" "$@"; }
+# A study's protocol jobs (one argument line each, on stdin) run NAR_TRAIN_LANES at a time, each into its own file;
+# NAR_LANE_SECONDS=N stops them after N seconds (a device call has a time limit): unfinished runs are lost, the
+# finished ones are merged by merge_into and skipped by the next call of the lane.
+run_jobs() {  # run_jobs NAME "arguments every job shares"
+  timeout "${NAR_LANE_SECONDS:-0}" xargs -P "${NAR_TRAIN_LANES:-1}" -L 1 sh training/train/run.sh \
+      -m training.train.protocol $2 --quiet \
+    || echo "$1: stopped after ${NAR_LANE_SECONDS:-0} s or a run failed; the finished runs are merged" >&2
+}
+merge_into() {  # merge_into COMMITTED.jsonl PER-JOB-FILE...: the committed lines plus the new runs, each run once
+  out=$1; shift
+  { cat "$out" 2>/dev/null; cat "$@" 2>/dev/null; } | /usr/bin/python3 -m training.train.merge_runs > "$out.merged"
+  mv "$out.merged" "$out"
+  [ -s "$out" ] || rm -f "$out"  # nothing committed and nothing finished: no empty file
+}
 FAMS_A=alexnet,convnext,efficientnet,googlenet,mnasnet,mobilenetv2
 FAMS_B=mobilenetv3,nb201,resnet,squeezenet,vgg,vit
 HELP_PLATFORMS="gpu-titan-rtx-bs1 cpu-xeon-gold-6226"
@@ -77,10 +92,8 @@ case "$1" in
     # Meant for a CUDA device:
     # NAR_TRAIN_DEVICE=cuda NAR_TRAIN_LANES=14 ran it in about 12 minutes on one H200 (14 processes share the GPU;
     # a step is launch-bound). On 2 CPU cores it would take days. Each run writes its own file; they are merged.
-    # NAR_LANE_SECONDS=N stops the lane after N seconds (a device call has a time limit): the unfinished runs are
-    # lost, the finished ones merged, and the next call of the lane skips them.
+    # NAR_LANE_SECONDS bounds the lane (run_jobs).
     P=$RUNS/paper-size; mkdir -p $P
-    TAGGED="--dim 512 --layers 2 --epochs 20 --tag gpu-d512-e20"
     ZOO="--tensors $T/cpu-zoo-extended --platform ort-cpu-x86-1t --skip-done-in $OUT/cpu-zoo-gpu-d512.jsonl"
     {
       for s in ${NAR_LOFO_SEEDS:-0}; do for f in $(echo $FAMS_A,$FAMS_B | tr , ' '); do for m in v2 nnlp; do
@@ -92,13 +105,21 @@ case "$1" in
       for p in $HELP_PLATFORMS; do for s in 0 1; do for m in v2 nnlp; do
         echo "--tensors $T/help-$p --platform $p --skip-done-in $OUT/help-gpu-d512.jsonl --protocol in-domain --models $m --seeds $s --out $P/help-$p-$m-$s.jsonl"
       done; done; done
-    } | timeout "${NAR_LANE_SECONDS:-0}" xargs -P "${NAR_TRAIN_LANES:-1}" -L 1 sh training/train/run.sh \
-          -m training.train.protocol $TAGGED --quiet \
-      || echo "paper-size: stopped after ${NAR_LANE_SECONDS:-0} s or a run failed; the finished runs are merged" >&2
-    # Into the committed files, each run once (a rerun of the lane finds its earlier per-job files here too)
-    { cat $OUT/cpu-zoo-gpu-d512.jsonl; cat $P/zoo-*.jsonl 2>/dev/null; } | /usr/bin/python3 -m training.train.merge_runs > $P/zoo.merged
-    { cat $OUT/help-gpu-d512.jsonl; cat $P/help-*.jsonl 2>/dev/null; } | /usr/bin/python3 -m training.train.merge_runs > $P/help.merged
-    mv $P/zoo.merged $OUT/cpu-zoo-gpu-d512.jsonl; mv $P/help.merged $OUT/help-gpu-d512.jsonl
+    } | run_jobs paper-size "--dim 512 --layers 2 --epochs 20 --tag gpu-d512-e20"
+    merge_into $OUT/cpu-zoo-gpu-d512.jsonl $P/zoo-*.jsonl
+    merge_into $OUT/help-gpu-d512.jsonl $P/help-*.jsonl
     ;;
-  *) echo "usage: sh training/train/reproduce.sh tensors|zoo|lofo-a|lofo-b|ablation|help|reexport|paper-size" >&2; exit 2 ;;
+  zoo-lofo-e20)
+    # Table 2 at the shipped size, trained as long as the paper-size study: d=128, L=2, 20 epochs (tagged
+    # cpu-d128-e20), V2 and NNLP with each family held out in turn; NAR_LOFO_SEEDS="0 1 2" (default 0). Two
+    # 1-thread lanes on 2 cores (NAR_TRAIN_LANES), about 85 minutes per seed; V2 jobs first (the long ones).
+    P=$RUNS/zoo-lofo-e20; mkdir -p $P
+    ZOO="--tensors $T/cpu-zoo-extended --platform ort-cpu-x86-1t --skip-done-in $OUT/cpu-zoo-d128-e20.jsonl"
+    for m in v2 nnlp; do for s in ${NAR_LOFO_SEEDS:-0}; do for f in $(echo $FAMS_A,$FAMS_B | tr , ' '); do
+      echo "$ZOO --protocol lofo --families $f --models $m --seeds $s --out $P/lofo-$f-$m-$s.jsonl"
+    done; done; done | NAR_TRAIN_LANES=${NAR_TRAIN_LANES:-2} run_jobs zoo-lofo-e20 "--dim 128 --layers 2 --epochs 20 --tag cpu-d128-e20"
+    merge_into $OUT/cpu-zoo-d128-e20.jsonl $P/lofo-*.jsonl
+    ;;
+  *) echo "usage: sh training/train/reproduce.sh tensors|zoo|lofo-a|lofo-b|ablation|help|reexport|paper-size|zoo-lofo-e20" >&2
+     exit 2 ;;
 esac
