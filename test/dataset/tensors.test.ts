@@ -135,6 +135,15 @@ test('several data sets share one folder per batch: a platform one of them lacks
   assert.deepEqual(m.platforms, ['gpu-x-bs1', 'cpu-b']);
   assert.deepEqual(npy(out, 'latency.npy').values, [NaN, 4.0, 0.5, NaN, 0.75, NaN]);
   assert.equal(JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8')).dataset, 'space-a+space-b');
+  // Platforms of two label batches: one folder per batch, each holding the samples of the data sets that have
+  // one of its platforms (space-b has no batch-32 platform).
+  const batches = await run(['--dataset', 'space-a,space-b', '--root', root, '--platforms', 'gpu-x-bs1,gpu-x-bs32', '--out', join(root, 'two')]);
+  assert.equal(batches.code, 0, batches.err);
+  assert.deepEqual(meta(join(root, 'two-bs1')).ids, ['r-0', 'm-0', 's-9']);
+  assert.deepEqual(npy(join(root, 'two-bs1'), 'latency.npy').values, [NaN, 0.5, 0.75]);
+  assert.deepEqual(meta(join(root, 'two-bs32')).ids, ['r-0', 'm-0']);
+  assert.deepEqual(meta(join(root, 'two-bs32')).batch, [32, 32]);
+  assert.deepEqual(npy(join(root, 'two-bs32'), 'latency.npy').values, [9.0, NaN]);
   // A family in two data sets would merge two split units: refused, naming both.
   dataset([{ ...GOOD[0], id: 'r-9' }], [], 'space-c', root, [{ id: 'gpu-x-bs1' }]);
   const clash = await run(['--dataset', 'space-a,space-c', '--root', root, '--platforms', 'gpu-x-bs1', '--out', join(root, 'x')]);
@@ -230,7 +239,7 @@ test('folder names: short platform lists spelled out, long ones hashed; a -bsN f
   const long = Array.from({ length: 12 }, (_, i) => `gpu-device-${i}-bs32`);
   assert.match(listTag(long), /^12p-[0-9a-f]{8}$/);
   assert.notEqual(listTag(long), listTag(long.slice().reverse()));
-  const group = (batch: number | undefined) => ({ group: { batch, platforms: [] }, items: [] });
+  const group = (batch: number | undefined) => ({ batch, platforms: [] });
   assert.deepEqual(groupFolders('t/x', [group(1)]), ['t/x']);
   assert.deepEqual(groupFolders('t/x', [group(undefined), group(32)]), ['t/x-graphbatch', 't/x-bs32']);
 });

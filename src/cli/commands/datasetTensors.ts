@@ -1,13 +1,15 @@
 // `nar-lens dataset tensors`: a data set → training-tensor folders (training/README.md), one per label batch.
 // The pure part is src/core/dataset/tensors.ts; this file adds defaults, progress with ETA, the failure
-// threshold and the atomic write (a half-written folder is never left where training looks).
+// threshold and the atomic write: every graph is written as it is tokenized into a staging folder beside the
+// target, renamed into place only when the whole build passed (a half-written folder is never left where
+// training looks, and memory does not grow with the data set).
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { CliIO, UsageError } from '../command';
 import { DatasetFormatError, openDataset, type Dataset } from '../../core/dataset';
-import { buildTensorItems, type BuildOptions, type BuildResult, type TensorItems } from '../../core/dataset/tensors';
-import { writeTrainingTensors, type TokenizerMode } from '../../core/tokenizer';
+import { batchGroups, streamTensorItems, type BatchGroup, type BuildOptions, type SampleFailure } from '../../core/dataset/tensors';
+import { TrainingTensorWriter, type TokenizerMode, type TrainingItem } from '../../core/tokenizer';
 
 export interface TensorsArgs {
   /** One data set folder, or several whose samples go into the same folders (e.g. the three HELP spaces, for
@@ -37,23 +39,23 @@ export function listTag(names: string[], letter = 'p'): string {
 }
 
 /** Where each batch group goes: `base` when there is one group, else `base-bs<N>` per group. */
-export function groupFolders(base: string, groups: TensorItems[]): string[] {
+export function groupFolders(base: string, groups: BatchGroup[]): string[] {
   if (groups.length === 1) return [base];
-  return groups.map(({ group }) => `${base}-${group.batch === undefined ? 'graphbatch' : `bs${group.batch}`}`);
+  return groups.map((group) => `${base}-${group.batch === undefined ? 'graphbatch' : `bs${group.batch}`}`);
 }
 
-/** Writes into a sibling temporary folder, then renames it into place (replacing an older folder). */
-export function writeFolderAtomically(out: string, write: (tmp: string) => void): void {
-  mkdirSync(dirname(out), { recursive: true });
-  const tmp = join(dirname(out), `.${basename(out)}.tmp-${process.pid}`);
+/** The sibling folder a build writes into before it replaces `out`. */
+function stagingFolder(out: string): string {
+  return join(dirname(out), `.${basename(out)}.tmp-${process.pid}`);
+}
+
+/** Renames the finished staging folder into place, replacing an older folder. */
+function replaceFolder(staging: string, out: string): void {
   const old = join(dirname(out), `.${basename(out)}.old-${process.pid}`);
-  rmSync(tmp, { recursive: true, force: true });
   try {
-    write(tmp);
     if (existsSync(out)) renameSync(out, old);
-    renameSync(tmp, out);
+    renameSync(staging, out);
   } finally {
-    rmSync(tmp, { recursive: true, force: true });
     rmSync(old, { recursive: true, force: true });
   }
 }
@@ -77,7 +79,7 @@ function progressReporter(io: CliIO): (done: number, total: number, failed: numb
   };
 }
 
-function reportFailures(result: BuildResult, io: CliIO): void {
+function reportFailures(result: { failures: SampleFailure[]; attempted: number }, io: CliIO): void {
   const { failures, attempted } = result;
   if (failures.length === 0) return;
   io.stderr(`dataset tensors: ${failures.length} of ${attempted} samples could not be read or encoded and are skipped ` +
@@ -99,54 +101,75 @@ function requestedPlatforms(sets: Dataset[], platforms: string | undefined): str
   return [...new Set(sets.flatMap((ds) => ds.meta.platforms.map((p) => p.id)))];
 }
 
-/**
- * Builds every data set's items for the platforms it has among those requested, then merges them per label
- * batch. Merged data sets must not share family names or sample ids (a family is a split unit in training).
- */
-function buildMerged(sets: Dataset[], platforms: string[], options: Omit<BuildOptions, 'platforms'>): BuildResult {
-  if (sets.length === 1) return buildTensorItems(sets[0], { ...options, platforms });
+/** Merged data sets: every platform and family asked for is somewhere, and no family name is in two of them. */
+function checkMergeable(sets: Dataset[], platforms: string[], families: string[] | undefined): void {
   const missing = platforms.filter((p) => !sets.some((ds) => ds.meta.platforms.some((q) => q.id === p)));
   if (missing.length) throw new DatasetFormatError(`no data set has platform ${missing.map((p) => `'${p}'`).join(', ')}`);
-  const families = new Map<string, string>();
+  const owner = new Map<string, string>();
   for (const ds of sets) {
     for (const f of ds.meta.families) {
-      const other = families.get(f);
+      const other = owner.get(f);
       if (other !== undefined) throw new DatasetFormatError(`${ds.meta.name} and ${other} both have a family '${f}'; they cannot share one tensor folder`);
-      families.set(f, ds.meta.name);
+      owner.set(f, ds.meta.name);
     }
   }
-  const unknown = options.families?.filter((f) => !families.has(f)) ?? [];
+  const unknown = families?.filter((f) => !owner.has(f)) ?? [];
   if (unknown.length) throw new DatasetFormatError(`no data set has family ${unknown.map((f) => `'${f}'`).join(', ')}`);
-  const groups = new Map<string, TensorItems>();
-  const failures: BuildResult['failures'] = [];
-  const ids = new Set<string>();
+}
+
+interface MergedPlan {
+  /** One folder per label batch, in batch order; platforms in the order asked. */
+  groups: BatchGroup[];
+  /** Per data set: the platforms and families it contributes, and its own groups' indices into `groups`. */
+  parts: { ds: Dataset; platforms: string[]; families: string[] | undefined; toMerged: number[] }[];
+}
+
+/**
+ * Which data set feeds which folder: every data set contributes the requested platforms it has, its samples go
+ * into the folder of each of its label batches. Merged data sets must not share family names (a family is a
+ * split unit in training).
+ */
+function planMerged(sets: Dataset[], platforms: string[], families: string[] | undefined): MergedPlan {
+  // One data set takes the lists as asked: its own checks name what it lacks (platformBatch, streamTensorItems).
+  const single = sets.length === 1;
+  if (!single) checkMergeable(sets, platforms, families);
+  const byBatch = new Map<number | undefined, Set<string>>();
+  const contributing = sets.flatMap((ds) => {
+    const own = single ? platforms : platforms.filter((p) => ds.meta.platforms.some((q) => q.id === p));
+    const fams = single ? families : families?.filter((f) => ds.meta.families.includes(f));
+    if (own.length === 0 || fams?.length === 0) return [];
+    const groups = batchGroups(ds, own);
+    for (const g of groups) {
+      const set = byBatch.get(g.batch) ?? new Set<string>();
+      g.platforms.forEach((p) => set.add(p));
+      byBatch.set(g.batch, set);
+    }
+    return [{ ds, platforms: own, families: fams, groups }];
+  });
+  // Folders in batch order (the sample's own batch first), as batchGroups orders one data set's.
+  const merged = [...byBatch].map(([batch, ps]) => ({ batch, platforms: platforms.filter((p) => ps.has(p)) }))
+    .sort((a, b) => (a.batch ?? 0) - (b.batch ?? 0));
+  const parts = contributing.map(({ groups, ...rest }) => ({ ...rest, toMerged: groups.map((g) => merged.findIndex((m) => m.batch === g.batch)) }));
+  return { groups: merged, parts };
+}
+
+/** Streams every contributing data set's items into the merged folders' sink; sample ids must be unique. */
+function streamMerged(plan: MergedPlan, options: Omit<BuildOptions, 'platforms' | 'families'>,
+  sink: (group: number, item: TrainingItem) => void): { failures: SampleFailure[]; attempted: number } {
+  const seen = plan.groups.map(() => new Set<string>());
+  const failures: SampleFailure[] = [];
   let attempted = 0;
-  for (const ds of sets) {
-    const own = platforms.filter((p) => ds.meta.platforms.some((q) => q.id === p));
-    const fams = options.families?.filter((f) => ds.meta.families.includes(f));
-    if (own.length === 0 || fams?.length === 0) continue;
-    const result = buildTensorItems(ds, { ...options, platforms: own, families: fams });
+  for (const part of plan.parts) {
+    const result = streamTensorItems(part.ds, { ...options, platforms: part.platforms, families: part.families }, (g, item) => {
+      const merged = part.toMerged[g];
+      if (seen[merged].has(item.id)) throw new DatasetFormatError(`sample id '${item.id}' occurs in more than one data set`);
+      seen[merged].add(item.id);
+      sink(merged, item);
+    });
     attempted += result.attempted;
     for (const f of result.failures) failures.push(f); // not push(...): a data set can fail by the thousand
-    for (const { group, items } of result.groups) {
-      const key = String(group.batch);
-      let merged = groups.get(key);
-      if (!merged) {
-        merged = { group: { batch: group.batch, platforms: [] }, items: [] };
-        groups.set(key, merged);
-      }
-      for (const item of items) {
-        if (ids.has(item.id)) throw new DatasetFormatError(`sample id '${item.id}' occurs in more than one data set`);
-        ids.add(item.id);
-        merged.items.push(item);
-      }
-      merged.group.platforms.push(...group.platforms.filter((p) => !merged.group.platforms.includes(p)));
-    }
   }
-  // Platforms in the order asked, folders in batch order (as buildTensorItems orders them).
-  const out = [...groups.values()].sort((a, b) => (a.group.batch ?? 0) - (b.group.batch ?? 0));
-  for (const g of out) g.group.platforms = platforms.filter((p) => g.group.platforms.includes(p));
-  return { groups: out, failures, attempted };
+  return { failures, attempted };
 }
 
 export async function datasetTensors(args: TensorsArgs, io: CliIO): Promise<number> {
@@ -170,9 +193,9 @@ export async function datasetTensors(args: TensorsArgs, io: CliIO): Promise<numb
   if (families?.length === 0) throw new UsageError(`--families needs family names, got '${args.families}'`);
   const name = sets.map((ds) => ds.meta.name).join('+');
   const started = performance.now();
-  let result: BuildResult;
+  let plan: MergedPlan;
   try {
-    result = buildMerged(sets, platforms, { mode: mode as TokenizerMode, families, limit: args.limit, onProgress: progressReporter(io) });
+    plan = planMerged(sets, platforms, families);
   } catch (err) {
     if (err instanceof DatasetFormatError) {
       io.stderr(`nar-lens dataset tensors: ${err.message}\n`);
@@ -180,32 +203,51 @@ export async function datasetTensors(args: TensorsArgs, io: CliIO): Promise<numb
     }
     throw err;
   }
-  const buildSeconds = (performance.now() - started) / 1000;
-  reportFailures(result, io);
-  const { failures, attempted } = result;
-  if (attempted === 0 || failures.length > MAX_FAILURE_SHARE * attempted || result.groups[0].items.length === 0) {
-    io.stderr(`nar-lens dataset tensors: ${failures.length} of ${attempted} samples failed (more than ` +
-      `${MAX_FAILURE_SHARE * 100}% or none left); nothing written\n`);
-    return 1;
-  }
-
   const tags = [name, mode, ...(all ? [] : [listTag(platforms)]), ...(families ? [`fam-${listTag(families, 'f')}`] : [])];
-  const base = args.out ?? join(DEFAULT_TENSOR_ROOT, tags.join('-'));
-  const folders = groupFolders(base, result.groups);
-  const written = result.groups.map(({ group, items }, i) => {
-    const labelled = Object.fromEntries(group.platforms.map((p) => [p, items.filter((it) => it.latencies[p] !== undefined).length]));
-    writeFolderAtomically(folders[i], (tmp) => {
-      writeTrainingTensors(tmp, items, { dataset: name, platforms: group.platforms });
+  const folders = groupFolders(args.out ?? join(DEFAULT_TENSOR_ROOT, tags.join('-')), plan.groups);
+  const staging = folders.map(stagingFolder);
+  const writers = staging.map((dir) => new TrainingTensorWriter(dir, name));
+  let written: { dir: string; batch: number | null; platforms: string[]; graphs: number; labelled: Record<string, number> }[];
+  let result: { failures: SampleFailure[]; attempted: number };
+  let buildSeconds: number;
+  try {
+    for (const dir of staging) rmSync(dir, { recursive: true, force: true });
+    try {
+      result = streamMerged(plan, { mode: mode as TokenizerMode, limit: args.limit, onProgress: progressReporter(io) },
+        (group, item) => writers[group].add(item));
+    } catch (err) {
+      if (err instanceof DatasetFormatError) {
+        io.stderr(`nar-lens dataset tensors: ${err.message}\n`);
+        return 1;
+      }
+      throw err;
+    }
+    buildSeconds = (performance.now() - started) / 1000;
+    reportFailures(result, io);
+    const { failures, attempted } = result;
+    if (attempted === 0 || failures.length > MAX_FAILURE_SHARE * attempted || writers.some((w) => w.graphs === 0)) {
+      io.stderr(`nar-lens dataset tensors: ${failures.length} of ${attempted} samples failed (more than ` +
+        `${MAX_FAILURE_SHARE * 100}% or none left); nothing written\n`);
+      return 1;
+    }
+    written = plan.groups.map((group, i) => {
+      const labelled = Object.fromEntries(group.platforms.map((p) => [p, writers[i].labelled(p)]));
+      writers[i].close(group.platforms);
       // Provenance beside the contract's files (the reader ignores it): what was asked, what was skipped and why.
       const build = {
         dataset: name, datasetDirs: sets.map((ds) => ds.dir), mode, platforms: group.platforms,
-        labelBatch: group.batch ?? 'sample', graphs: items.length, labelled, attempted,
+        labelBatch: group.batch ?? 'sample', graphs: writers[i].graphs, labelled, attempted,
         families: families ?? 'all', limit: args.limit ?? null, failures, builtAt: new Date().toISOString(),
       };
-      writeFileSync(join(tmp, 'build.json'), JSON.stringify(build, null, 1) + '\n');
+      writeFileSync(join(staging[i], 'build.json'), JSON.stringify(build, null, 1) + '\n');
+      replaceFolder(staging[i], folders[i]);
+      return { dir: folders[i], batch: group.batch ?? null, platforms: group.platforms, graphs: writers[i].graphs, labelled };
     });
-    return { dir: folders[i], batch: group.batch ?? null, platforms: group.platforms, graphs: items.length, labelled };
-  });
+  } finally {
+    for (const w of writers) w.abort();
+    for (const dir of staging) rmSync(dir, { recursive: true, force: true });
+  }
+  const { failures, attempted } = result;
   const totalSeconds = (performance.now() - started) / 1000;
   for (const w of written) {
     io.stderr(`dataset tensors: wrote ${w.dir} (${w.graphs} graphs, batch ${w.batch ?? 'of each sample'}, ` +

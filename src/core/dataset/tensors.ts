@@ -1,6 +1,7 @@
 // A data set → the items of training-tensor folders (training/README.md): every sample's graph read from its
 // shard, shapes inferred at the graph's own batch, tokenized, and paired with its latency on each requested
-// platform. The CLI (`nar-lens dataset tensors`) adds progress, the failure threshold and the atomic write.
+// platform, handed on one at a time (the CLI writes each straight to disk). The CLI (`nar-lens dataset tensors`)
+// adds progress, the failure threshold and the atomic write.
 //
 // Batch: one folder holds one batch. The HELP graphs are exported at batch 1 and cannot be re-inferred at 32 or
 // 256 (Reshape targets are baked at 1), while their GPU labels exist at batch 1/32/256. So the tokens always come
@@ -28,13 +29,9 @@ export interface SampleFailure {
   error: string;
 }
 
-export interface TensorItems {
-  group: BatchGroup;
-  items: TrainingItem[];
-}
-
-export interface BuildResult {
-  groups: TensorItems[];
+export interface StreamResult {
+  /** The folders' batch groups; the sink's group index points into this list. */
+  groups: BatchGroup[];
   /** Samples the pipeline could not read, infer or tokenize: skipped, never silently. */
   failures: SampleFailure[];
   /** Samples attempted (after --limit). */
@@ -112,7 +109,11 @@ export function withStaticBatch(tokens: Tokens, batch: number): Tokens {
   return { ...tokens, staticRaw: raw, static: staticVector(raw) };
 }
 
-export function buildTensorItems(ds: Dataset, options: BuildOptions): BuildResult {
+/**
+ * Tokenizes the chosen samples one at a time and hands `sink` one item per batch group (the group's index in
+ * the result's `groups`) for every sample that encodes; nothing is kept, so memory does not grow with the set.
+ */
+export function streamTensorItems(ds: Dataset, options: BuildOptions, sink: (group: number, item: TrainingItem) => void): StreamResult {
   if (options.platforms.length === 0) throw new DatasetFormatError(`${ds.dir}: no platforms requested`);
   const groups = batchGroups(ds, options.platforms);
   const families = options.families;
@@ -122,7 +123,6 @@ export function buildTensorItems(ds: Dataset, options: BuildOptions): BuildResul
   const samples = options.limit === undefined ? chosen : chosen.slice(0, options.limit);
   checkLabelBatches(ds, groups, new Map(ds.samples.map((s) => [s.id, s])));
   const labels = finalLabels(ds.labels);
-  const out: TensorItems[] = groups.map((group) => ({ group, items: [] }));
   const failures: SampleFailure[] = [];
   samples.forEach((sample, i) => {
     let tokens: Tokens | undefined;
@@ -133,17 +133,17 @@ export function buildTensorItems(ds: Dataset, options: BuildOptions): BuildResul
       failures.push({ id: sample.id, family: sample.family, error: err instanceof Error ? `${err.constructor.name}: ${err.message}` : String(err) });
     }
     if (tokens) {
-      for (const { group, items } of out) {
+      groups.forEach((group, g) => {
         const batch = group.batch ?? sample.batch ?? 1;
         const latencies: Record<string, number> = {};
         for (const p of group.platforms) {
           const ms = labels.get(p)?.get(sample.id);
           if (ms !== undefined) latencies[p] = ms;
         }
-        items.push({ id: sample.id, family: sample.family, batch, tokens: withStaticBatch(tokens, batch), latencies });
-      }
+        sink(g, { id: sample.id, family: sample.family, batch, tokens: withStaticBatch(tokens, batch), latencies });
+      });
     }
     options.onProgress?.(i + 1, samples.length, failures.length);
   });
-  return { groups: out, failures, attempted: samples.length };
+  return { groups, failures, attempted: samples.length };
 }

@@ -184,5 +184,5 @@ export function coverageLine(tokens: Tokens): string {
   return describeCoverage({ coverage: tokens.coverage, unknownOps: tokens.unknownOps });
 }
 
-export { writeTrainingTensors, type TrainingItem, type TrainingFolderInfo } from './trainingTensors';
+export { writeTrainingTensors, TrainingTensorWriter, type TrainingItem, type TrainingFolderInfo } from './trainingTensors';
 export { encodeNpy, decodeNpy } from './npy';

@@ -7,29 +7,48 @@ export type NpyArray = Float32Array | Int32Array | BigInt64Array;
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
 const ALIGN = 64;
 
-function descr(data: NpyArray): string {
+export function npyDescr(data: NpyArray): string {
   if (data instanceof Float32Array) return '<f4';
   if (data instanceof Int32Array) return '<i4';
   return '<i8';
 }
 
-export function encodeNpy(data: NpyArray, shape: number[]): Uint8Array {
-  const count = shape.reduce((a, b) => a * b, 1);
-  if (count !== data.length) throw new RangeError(`npy: shape [${shape}] holds ${count} values, data has ${data.length}`);
+/**
+ * The bytes before the data: magic, version, header length, the header dict padded so the data starts at a
+ * multiple of 64 bytes, or at exactly `length` bytes when given (a streamed file reserves its header before it
+ * knows the shape and rewrites it in place at the end; every 1- or 2-D shape fits in 128).
+ */
+export function npyHeader(descr: string, shape: number[], length?: number): Uint8Array {
   const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
-  let header = `{'descr': '${descr(data)}', 'fortran_order': False, 'shape': ${shapeText}, }`;
+  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeText}, }`;
   const unpadded = MAGIC.length + 2 + 2 + header.length + 1;
-  header += ' '.repeat((ALIGN - (unpadded % ALIGN)) % ALIGN) + '\n';
+  const padding = length === undefined ? (ALIGN - (unpadded % ALIGN)) % ALIGN : length - unpadded;
+  if (padding < 0) throw new RangeError(`npy: the header of shape [${shape}] does not fit in ${length} bytes`);
+  header += ' '.repeat(padding) + '\n';
   const headerBytes = Buffer.from(header, 'latin1');
-  const out = new Uint8Array(MAGIC.length + 4 + headerBytes.length + data.byteLength);
+  const out = new Uint8Array(MAGIC.length + 4 + headerBytes.length);
   out.set(MAGIC, 0);
   out[6] = 1; // major version
   out[7] = 0; // minor version
   new DataView(out.buffer).setUint16(8, headerBytes.length, true);
   out.set(headerBytes, 10);
+  return out;
+}
+
+/** The raw little-endian bytes of a typed array (no copy). */
+export function npyData(data: NpyArray): Uint8Array {
   // Typed arrays use the platform's byte order; every platform Node runs on is little-endian, which we check.
   if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new Error('npy: big-endian hosts are not supported');
-  out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), 10 + headerBytes.length);
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+export function encodeNpy(data: NpyArray, shape: number[]): Uint8Array {
+  const count = shape.reduce((a, b) => a * b, 1);
+  if (count !== data.length) throw new RangeError(`npy: shape [${shape}] holds ${count} values, data has ${data.length}`);
+  const header = npyHeader(npyDescr(data), shape);
+  const out = new Uint8Array(header.length + data.byteLength);
+  out.set(header, 0);
+  out.set(npyData(data), header.length);
   return out;
 }
 
