@@ -129,10 +129,12 @@ def run_part(model, data, part, kind, form, targets=None):
     return latency, embedding, (y[0] if y else None)
 
 
-def default_budget(form, purpose="eval"):
+def part_budget(form, purpose="eval", config=DEFAULTS):
+    """The size limit of one part of a batch (batch_parts): vertices in the edge form, padded adjacency elements
+    in the dense form (training parts smaller: they keep activations for the backward pass)."""
     if form == "edges":
-        return DEFAULTS["edge_vertices_budget"]
-    return DEFAULTS["eval_nodes_budget"] if purpose == "eval" else DEFAULTS["train_nodes_budget"]
+        return config["edge_vertices_budget"]
+    return config["eval_nodes_budget"] if purpose == "eval" else config["train_nodes_budget"]
 
 
 @torch.no_grad()
@@ -144,7 +146,7 @@ def predict(model, data, indices, kind, nodes_budget=None, form=None):
     preds = np.zeros(len(indices), dtype=np.float64)
     embeds = None
     position = {g: i for i, g in enumerate(indices.tolist())}
-    for part in batch_parts(data.node_counts, indices, nodes_budget or default_budget(form), form):
+    for part in batch_parts(data.node_counts, indices, nodes_budget or part_budget(form), form):
         latency, embedding, _ = run_part(model, data, part, kind, form)
         if embeds is None:
             embeds = np.zeros((len(indices), embedding.shape[1]), dtype=np.float32)
@@ -160,7 +162,7 @@ def accumulate_gradients(model, data, batch, kind, targets, nodes_budget=None, f
     stays bounded for graphs of thousands of nodes)."""
     form = form or batch_form(model)
     loss = 0.0
-    for part in batch_parts(data.node_counts, batch, nodes_budget or default_budget(form, "train"), form):
+    for part in batch_parts(data.node_counts, batch, nodes_budget or part_budget(form, "train"), form):
         pred, _, y = run_part(model, data, part, kind, form, targets)
         part_loss = relative_squared_error(pred, y) * (len(part) / len(batch))
         part_loss.backward()
@@ -181,8 +183,7 @@ def fit(model_name, data, platform, train_idx, val_idx, config=None, seed=0, log
                          % (len(train_idx), len(val_idx)))
     model = build_model(model_name, data, config).to(runtime.device())
     form = batch_form(model, config["form"])
-    train_budget = config["edge_vertices_budget"] if form == "edges" else config["train_nodes_budget"]
-    eval_budget = config["edge_vertices_budget"] if form == "edges" else config["eval_nodes_budget"]
+    train_budget, eval_budget = part_budget(form, "train", config), part_budget(form, "eval", config)
     steps_per_epoch = -(-len(train_idx) // config["batch_size"])
     total = steps_per_epoch * config["epochs"]
     if config["max_steps"] is not None:
