@@ -10,7 +10,7 @@ import numpy as np
 import torch
 
 from training.model.regression import LogLinearBaseline
-from training.train import ensemble, loop, merge_runs, pack_tensors, protocol, report, splits
+from training.train import ensemble, export, loop, merge_runs, pack_tensors, protocol, report, splits
 from training.train.synthetic import make_folder
 from training.train.tensors import TensorFolder
 from training.tests.common import temp_dir
@@ -193,6 +193,24 @@ class PackTensors(unittest.TestCase):
             for name in os.listdir(folder):
                 with open(os.path.join(folder, name), "rb") as a, open(os.path.join(tmp, "back", "t", name), "rb") as b:
                     self.assertEqual(a.read(), b.read(), name)
+
+
+def _add_entry(args):
+    export.update_manifest(*args)
+
+
+class Manifest(unittest.TestCase):
+    def test_side_by_side_exports_keep_every_entry(self):
+        # Two platforms' ensembles trained in parallel lanes may finish together: no entry may be lost.
+        import multiprocessing
+        with temp_dir() as d:
+            path = os.path.join(d, "manifest.json")
+            entries = [{"id": "p%d" % i, "platform": "p%d" % i} for i in range(12)]
+            with multiprocessing.get_context("fork").Pool(6) as pool:
+                pool.map(_add_entry, [(path, e) for e in entries])
+            with open(path, encoding="utf-8") as f:
+                self.assertEqual([p["id"] for p in json.load(f)["predictors"]], sorted(e["id"] for e in entries))
+            self.assertEqual(os.listdir(d), ["manifest.json"])
 
 
 class MergeRuns(unittest.TestCase):

@@ -11,6 +11,7 @@ ONNX interface (models/README.md), opset 17. Two input forms; the manifest entry
 All members live in one graph so that the runtime opens one session per platform.
 """
 import datetime
+import fcntl
 import hashlib
 import inspect
 import json
@@ -145,19 +146,27 @@ def write_sidecar(path, entry, summary):
 
 
 def update_manifest(manifest_path, entry):
-    """Adds or replaces the predictor `entry["id"]` in models/manifest.json (other predictors are kept)."""
-    manifest = {"schemaVersion": MANIFEST_SCHEMA_VERSION, "predictors": []}
-    if os.path.exists(manifest_path):
-        with open(manifest_path, encoding="utf-8") as f:
-            manifest = json.load(f)
-        if manifest.get("schemaVersion") != MANIFEST_SCHEMA_VERSION:
-            raise ValueError("%s has schemaVersion %r, this exporter writes %d"
-                             % (manifest_path, manifest.get("schemaVersion"), MANIFEST_SCHEMA_VERSION))
-    manifest["predictors"] = [p for p in manifest["predictors"] if p["id"] != entry["id"]] + [entry]
-    manifest["predictors"].sort(key=lambda p: p["id"])
-    with open(manifest_path, "w", encoding="utf-8") as f:
-        json.dump(manifest, f, indent=2)
-        f.write("\n")
+    """Adds or replaces the predictor `entry["id"]` in models/manifest.json (other predictors are kept). Locked:
+    the platforms' ensembles may be trained side by side and finish at the same moment."""
+    # The lock is on the models folder itself (flock works on a directory), so no lock file is left in it.
+    folder = os.open(os.path.dirname(os.path.abspath(manifest_path)), os.O_RDONLY)
+    try:
+        fcntl.flock(folder, fcntl.LOCK_EX)
+        manifest = {"schemaVersion": MANIFEST_SCHEMA_VERSION, "predictors": []}
+        if os.path.exists(manifest_path):
+            with open(manifest_path, encoding="utf-8") as f:
+                manifest = json.load(f)
+            if manifest.get("schemaVersion") != MANIFEST_SCHEMA_VERSION:
+                raise ValueError("%s has schemaVersion %r, this exporter writes %d"
+                                 % (manifest_path, manifest.get("schemaVersion"), MANIFEST_SCHEMA_VERSION))
+        manifest["predictors"] = [p for p in manifest["predictors"] if p["id"] != entry["id"]] + [entry]
+        manifest["predictors"].sort(key=lambda p: p["id"])
+        with open(manifest_path + ".tmp", "w", encoding="utf-8") as f:
+            json.dump(manifest, f, indent=2)
+            f.write("\n")
+        os.replace(manifest_path + ".tmp", manifest_path)
+    finally:
+        os.close(folder)  # releases the lock
 
 
 def has_edge_form(members):
