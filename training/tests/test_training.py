@@ -268,6 +268,13 @@ class ProtocolAndReport(unittest.TestCase):
             self.assertAlmostEqual(margin, np.mean([l["selected"]["all"]["acc10"] for l in v2_lofo])
                                    - np.mean([l["selected"]["all"]["acc10"] for l in nnlp_lofo]))
             self.assertIn("### Checks", md)
+            # The summary row repeats the section's numbers: V2 vs NNLP in-domain (seeds, epochs) and the margin.
+            nnlp_in = np.mean([l["selected"]["all"]["mape"] for l in lines
+                               if l["protocol"] == "in-domain" and l["model"] == "nnlp"])
+            row = next(l for l in md.splitlines() if l.startswith("| synthetic / synthetic-a (reference tokens) |"))
+            self.assertIn("%.2f ± %.2f vs %.2f" % (np.mean(v2_mapes), np.std(v2_mapes), nnlp_in), row)
+            self.assertIn("(2 seeds, 1 epoch)", row)
+            self.assertIn("%+.1f points: %s" % (margin, "met" if margin >= 8 else "not met"), row)
             # A tagged study (the ablation at fewer epochs) is not skipped by, nor mixed with, the untagged runs.
             tagged = ["--tensors", folder, "--platform", "synthetic-a", "--protocol", "in-domain", "--models", "v2",
                       "--variants", "full,no_static", "--seeds", "0", "--epochs", "1", "--dim", "16", "--out", runs,
