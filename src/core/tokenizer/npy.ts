@@ -7,7 +7,7 @@ export type NpyArray = Float32Array | Int32Array | BigInt64Array;
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
 const ALIGN = 64;
 
-export function npyDescr(data: NpyArray): string {
+function npyDescr(data: NpyArray): string {
   if (data instanceof Float32Array) return '<f4';
   if (data instanceof Int32Array) return '<i4';
   return '<i8';
