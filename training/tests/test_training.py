@@ -213,6 +213,17 @@ class Manifest(unittest.TestCase):
             self.assertEqual(os.listdir(d), ["manifest.json"])
 
 
+class ReportChecks(unittest.TestCase):
+    def test_unseen_structure_averages_cover_the_families_every_model_has(self):
+        cell = lambda mape, acc: {"mape": {"avg": mape}, "acc10": {"avg": acc}}
+        entry = {"inDomain": {}, "lofo": {"v2": {"a": cell(10, 60), "b": cell(30, 20)}, "nnlp": {"a": cell(20, 40)}}}
+        lofo = report.checks(entry, None)["lofo"]
+        self.assertEqual(lofo["families"], ["a"])
+        self.assertEqual(lofo["missing"], {"nnlp": ["b"]})
+        self.assertEqual(lofo["averages"]["v2"], {"mape": 10.0, "acc10": 60.0})
+        self.assertEqual(lofo["acc10MarginOverNnlp"]["points"], 20.0)
+
+
 class MergeRuns(unittest.TestCase):
     def test_each_run_once_first_occurrence_wins_order_kept(self):
         line = lambda held, seed, mape: json.dumps({"protocol": "lofo", "heldOut": held, "model": "v2", "variant": "full",

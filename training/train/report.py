@@ -151,11 +151,18 @@ def checks(entry, noise):
                                   "met": v2["mape"]["avg"] <= 2 * floor}
     lofo = entry["lofo"]
     if "v2" in lofo:
+        # Averages over the held-out families every model has, so that they compare (a study still running, or
+        # resumed on another machine, can lack some cells); the families left out are listed.
+        has = {m: {f for f, c in lofo[m].items() if c.get("mape")} for m in lofo}
+        common = sorted(set.intersection(*has.values()))
+        held = sorted(set.union(*has.values()))
+
         def mean_over_held(model, metric):
-            vals = [c[metric]["avg"] for c in lofo[model].values() if c.get(metric)]
+            vals = [lofo[model][f][metric]["avg"] for f in common]
             return float(np.mean(vals)) if vals else None
         averages = {m: {"mape": mean_over_held(m, "mape"), "acc10": mean_over_held(m, "acc10")} for m in lofo}
-        out["lofo"] = {"averages": averages}
+        out["lofo"] = {"averages": averages, "families": common,
+                       "missing": {m: sorted(set(held) - has[m]) for m in lofo if set(held) - has[m]}}
         if "nnlp" in averages and averages["nnlp"]["acc10"] is not None:
             margin = averages["v2"]["acc10"] - averages["nnlp"]["acc10"]
             out["lofo"]["acc10MarginOverNnlp"] = {"points": margin, "target": 8.0, "met": margin >= 8.0}

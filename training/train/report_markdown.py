@@ -100,10 +100,16 @@ def lofo_lines(entry):
             c = table[m].get(fam)
             row.append("%s · %s" % (fmt(c["mape"]), fmt(c["acc10"])) if c and c["mape"] else "–")
         out.append("| %s | %s |" % (fam, " | ".join(row)))
-    averages = entry["checks"].get("lofo", {}).get("averages", {})
-    out.append("| **Average** | %s |" % " | ".join(
+    checked = entry["checks"].get("lofo", {})
+    averages = checked.get("averages", {})
+    partial = len(checked.get("families", held)) < len(held)
+    out.append("| **Average%s** | %s |" % (" of the %d families every model has" % len(checked["families"]) if partial else "",
+                                         " | ".join(
         "%.2f · %.2f" % (averages[m]["mape"], averages[m]["acc10"]) if averages.get(m, {}).get("mape") is not None
-        else "–" for m in models))
+        else "–" for m in models)))
+    if partial:
+        out += ["", "Not yet run: " + "; ".join("%s %s" % (MODEL_TITLES[m], ", ".join(fams))
+                                                for m, fams in checked["missing"].items()) + "."]
     seeds = {m: max(c["mape"]["n"] for c in table[m].values() if c["mape"]) for m in models}
     split = next(iter(table[models[0]].values()))["split"]
     out += ["", "Seeds per held-out family: " + ", ".join("%s %d" % (MODEL_TITLES[m], n) for m, n in seeds.items())
@@ -206,9 +212,11 @@ def summary_lines(report):
         if margin:
             averages = lofo["averages"]
             seeds = seeds_text(entry["lofo"]["v2"].values())
-            unseen = "%.1f vs %.1f (%s seed%s per family, %s); %+.1f points: %s" % (
+            of = len(lofo["families"])
+            total = len({f for cells in entry["lofo"].values() for f in cells})
+            unseen = "%.1f vs %.1f (%s seed%s per family, %s%s); %+.1f points: %s" % (
                 averages["v2"]["acc10"], averages["nnlp"]["acc10"], seeds, "" if seeds == "1" else "s",
-                plural(epochs.get("lofo", 0), "epoch"),
+                plural(epochs.get("lofo", 0), "epoch"), "" if of == total else "; %d of %d families" % (of, total),
                 margin["points"], "met" if margin["met"] else "not met")
         else:
             unseen = "–"
