@@ -24,7 +24,7 @@ import torch
 from torch import nn
 
 from ..model.edges import symmetric_edges
-from .batching import INPUTS, collate
+from .batching import collate, collate_edges
 from .loop import batch_form
 
 OPSET = 17
@@ -105,14 +105,10 @@ def export_onnx(members, path, token_dim, static_dim, form=DEFAULT_FORM):
 
 
 def edge_inputs(data, graph, kind):
-    """One graph of a tensor folder in the edge form: tokens [N,F], edge_src/edge_dst [E], static [1,S]."""
-    token_name, static_name = INPUTS[kind]
-    rows = getattr(data, token_name)[data.node_offsets[graph]:data.node_offsets[graph + 1]]
-    src, dst = symmetric_edges(data.graph_edges(graph))
-    static = getattr(data, static_name)[graph:graph + 1]
-    # np.array copies: the folder's arrays are read-only memory maps, which torch.from_numpy warns about
-    return (torch.from_numpy(np.array(rows, dtype=np.float32)), torch.from_numpy(src), torch.from_numpy(dst),
-            torch.from_numpy(np.array(static, dtype=np.float32)))
+    """One graph of a tensor folder in the edge form: tokens [N,F], edge_src/edge_dst [E], static [1,S] (a batch
+    of one graph, without the batch-position vector)."""
+    tokens, src, dst, _, static = collate_edges(data, [graph], kind)
+    return tokens, src, dst, static
 
 
 def packed(t):

@@ -112,7 +112,7 @@ case "$1" in
   zoo-lofo-e20)
     # Table 2 at the shipped size, trained as long as the paper-size study: d=128, L=2, 20 epochs (tagged
     # cpu-d128-e20), V2 and NNLP with each family held out in turn; NAR_LOFO_SEEDS="0 1 2" (default 0). Two
-    # 1-thread lanes on 2 cores (NAR_TRAIN_LANES), about 85 minutes per seed; V2 jobs first (the long ones).
+    # 1-thread lanes on 2 cores (NAR_TRAIN_LANES), about 2 h 20 min per seed; V2 jobs first (the long ones).
     P=$RUNS/zoo-lofo-e20; mkdir -p $P
     ZOO="--tensors $T/cpu-zoo-extended --platform ort-cpu-x86-1t --skip-done-in $OUT/cpu-zoo-d128-e20.jsonl"
     for m in v2 nnlp; do for s in ${NAR_LOFO_SEEDS:-0}; do for f in $(echo $FAMS_A,$FAMS_B | tr , ' '); do
