@@ -3,16 +3,16 @@
 Export follows the route users' files take: eval mode, torch.onnx.export with its defaults (TrainingMode.EVAL,
 constant folding, so BatchNorm after a Conv is folded into it), opset 13, static batch 1.
 """
-import inspect
-import io
+import os
+import sys
 
 import torch
-from torch import nn
+
+# The space scripts run as plain scripts (training/spaces on sys.path), so the shared code comes in the same way.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+import onnx_export  # noqa: E402
 
 OPSET = 13
-# PyTorch >= 2.9 defaults torch.onnx.export to the dynamo exporter; the measured route (and the one the committed
-# graphs came from) is the TorchScript tracer, so ask for it explicitly where the switch exists.
-_TRACER = {"dynamo": False} if "dynamo" in inspect.signature(torch.onnx.export).parameters else {}
 
 
 def deterministic_init(module):
@@ -36,11 +36,7 @@ def export_bytes(module, input_shape):
     """ModelProto bytes of `module` exported at `input_shape` (input 'input', output 'logits')."""
     module.eval()
     deterministic_init(module)
-    buffer = io.BytesIO()
-    with torch.no_grad():
-        torch.onnx.export(module, torch.zeros(input_shape), buffer, opset_version=OPSET, do_constant_folding=True,
-                          input_names=["input"], output_names=["logits"], **_TRACER)
-    return buffer.getvalue()
+    return onnx_export.export_bytes(module, input_shape, OPSET, "logits")
 
 
 def _mac_hooks(module, linear_bias_flops):
@@ -56,13 +52,7 @@ def _mac_hooks(module, linear_bias_flops):
         per_module[m] = m.in_features * m.out_features + (
             m.out_features if linear_bias_flops and m.bias is not None else 0)
 
-    handles = []
-    for m in module.modules():
-        if isinstance(m, nn.Conv2d):
-            handles.append(m.register_forward_hook(conv_hook))
-        elif isinstance(m, nn.Linear):
-            handles.append(m.register_forward_hook(linear_hook))
-    return per_module, handles
+    return per_module, onnx_export.hook_conv_linear(module, conv_hook, linear_hook)
 
 
 def count_macs_params(module, input_shape, linear_bias_flops=False):

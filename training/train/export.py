@@ -13,7 +13,6 @@ All members live in one graph so that the runtime opens one session per platform
 import datetime
 import fcntl
 import hashlib
-import inspect
 import json
 import os
 import warnings
@@ -23,6 +22,7 @@ import onnx
 import torch
 from torch import nn
 
+from ..common import onnx_export
 from ..model.edges import symmetric_edges
 from .batching import collate, collate_edges
 from .loop import batch_form
@@ -83,19 +83,14 @@ def example_inputs(form, token_dim, static_dim):
 def export_onnx(members, path, token_dim, static_dim, form=DEFAULT_FORM):
     module = EnsembleModule(members, form).eval()
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    # PyTorch >= 2.9 defaults to the dynamo exporter, whose dynamic-shape handling differs; the TorchScript
-    # exporter is the one this interface was tested with (torch 1.13 and 2.x).
-    extra = {"dynamo": False} if "dynamo" in inspect.signature(torch.onnx.export).parameters else {}
-    with torch.no_grad(), warnings.catch_warnings():
+    with warnings.catch_warnings():
         # torch 1.13 warns about prim::Constant shape inference on every export; the parity test covers it
         warnings.filterwarnings("ignore", message="The shape inference of prim::Constant")
         # ... and that `g.op` in a symbolic (model/edges.py's ScatterND) goes through a deprecated alias there;
         # torch 2.x hands symbolics a GraphContext whose `op` is the supported one
         warnings.filterwarnings("ignore", message=".*_graph_op' is deprecated", category=FutureWarning)
-        torch.onnx.export(
-            module, example_inputs(form, token_dim, static_dim), path, opset_version=OPSET,
-            input_names=INPUT_FORMS[form], output_names=OUTPUT_NAMES, dynamic_axes=DYNAMIC_AXES[form],
-            do_constant_folding=True, **extra)
+        onnx_export.export(module, example_inputs(form, token_dim, static_dim), path, OPSET, INPUT_FORMS[form],
+                           OUTPUT_NAMES, DYNAMIC_AXES[form])
     exported = onnx.load(path)
     onnx.checker.check_model(exported)
     opset = next(o.version for o in exported.opset_import if o.domain in ("", "ai.onnx"))

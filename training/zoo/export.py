@@ -1,11 +1,10 @@
 """Builds one zoo sample (family, seed) → config → module → checked ONNX → graph-only ONNX bytes."""
-import io
 import random
 
 import onnx
 import torch
-from torch import nn
 
+from training.common import onnx_export
 from training.common.graph_pack import strip_weights
 from training.zoo.families import FAMILIES
 
@@ -31,12 +30,7 @@ def count_macs(module, input_shape):
     def on_linear(layer, inputs, output):
         total[0] += output.numel() * layer.in_features
 
-    hooks = []
-    for layer in module.modules():
-        if isinstance(layer, nn.Conv2d):
-            hooks.append(layer.register_forward_hook(on_conv))
-        elif isinstance(layer, nn.Linear):
-            hooks.append(layer.register_forward_hook(on_linear))
+    hooks = onnx_export.hook_conv_linear(module, on_conv, on_linear)
     with torch.no_grad():
         module(torch.zeros(input_shape))
     for h in hooks:
@@ -63,12 +57,8 @@ def draw(family, seed):
 
 
 def export_onnx(module, config, batch=1):
-    """torch.onnx.export in eval mode with constant folding; returns the checked full ModelProto."""
-    buffer = io.BytesIO()
-    with torch.no_grad():
-        torch.onnx.export(module, torch.zeros(input_shape(config, batch)), buffer, opset_version=OPSET,
-                          do_constant_folding=True, input_names=["input"], output_names=["output"])
-    model = onnx.load_from_string(buffer.getvalue())
+    """The project's export route (training/common/onnx_export.py); returns the checked full ModelProto."""
+    model = onnx.load_from_string(onnx_export.export_bytes(module, input_shape(config, batch), OPSET, "output"))
     onnx.checker.check_model(model)
     return model
 
