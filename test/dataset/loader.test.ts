@@ -49,7 +49,7 @@ test('final label = lowest row; stats count labelled graphs per platform and fam
   }
 });
 
-test('noise floor: median and p90 of the relative disagreement between two passes', () => {
+test('noise floor: median and p90 of the relative disagreement between two passes, and the MAPE between them', () => {
   const dir = writeDataset(tempDir('ds-'), ENTRIES);
   try {
     writeFileSync(join(dir, 'labels.jsonl'),
@@ -59,6 +59,8 @@ test('noise floor: median and p90 of the relative disagreement between two passe
     assert.ok(Math.abs(r.medianDisagreement! - 0.1) < 1e-12);
     assert.ok(Math.abs(r.p90Disagreement! - 0.42) < 1e-12); // sorted [0, 0.1, 0.5]: position 1.8 → 0.1 + 0.8 * 0.4
     assert.ok(Math.abs(r.maxDisagreement! - 0.5) < 1e-12);
+    // pass 1 predicting pass 2: |10 - 11| / 11, 0, |1 - 1.5| / 1.5
+    assert.ok(Math.abs(r.passMape! - (1 / 11 + 0 + 0.5 / 1.5) / 3) < 1e-12);
     assert.equal(noiseFloor(openDataset(dir), 'ort-cpu-x86-1t', 1, 3).compared, 0);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -45,9 +45,13 @@ def settings_lines(entry):
                                                           "{:,}".format(size["parameters"] or 0), epochs))
     noise = entry["noiseFloor"]
     if noise:
-        out.append("Label noise floor on %s (passes %s vs %s over a fixed %d-model subset): median %.1f %%, "
-                   "p90 %.1f %%." % (noise["platform"], noise["passes"][0], noise["passes"][1], noise["compared"],
-                                     100 * noise["medianDisagreement"], 100 * noise["p90Disagreement"]))
+        line = "Label noise floor on %s (passes %s vs %s over a fixed %d-model subset): median %.1f %%, p90 %.1f %%." % (
+            noise["platform"], noise["passes"][0], noise["passes"][1], noise["compared"],
+            100 * noise["medianDisagreement"], 100 * noise["p90Disagreement"])
+        if noise.get("passMape") is not None:
+            line += (" One pass as a predictor of the other scores %.1f %% MAPE: the part of any model's MAPE that a "
+                     "single noisy label accounts for." % (100 * noise["passMape"]))
+        out.append(line)
     else:
         out.append("Label noise floor: not measured by us (published labels).")
     return ["- " + line for line in out] + [""]

@@ -140,7 +140,8 @@ function noise(args: string[], io: CliIO): number {
     const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
     io.stdout(`${ds.meta.name} ${report.platform}, passes ${passes.join(' vs ')}: ${report.compared}/${report.subset} ` +
       `of the noise subset in both; disagreement median ${pct(report.medianDisagreement)}, ` +
-      `p90 ${pct(report.p90Disagreement)}, max ${pct(report.maxDisagreement)}\n`);
+      `p90 ${pct(report.p90Disagreement)}, max ${pct(report.maxDisagreement)}; ` +
+      `pass ${passes[0]} as a predictor of pass ${passes[1]}: MAPE ${pct(report.passMape)}\n`);
   }
   return report.compared > 0 ? 0 : 1;
 }

@@ -33,6 +33,11 @@ export interface NoiseReport {
   medianDisagreement: number | null;
   p90Disagreement: number | null;
   maxDisagreement: number | null;
+  /**
+   * Mean |a - b| / b: the MAPE that pass `a` scores as a predictor of pass `b`. On the same scale as a model's
+   * MAPE, it says how much of a model's error one noisy label accounts for.
+   */
+  passMape: number | null;
 }
 
 function quantile(sorted: number[], q: number): number {
@@ -57,9 +62,12 @@ export function noiseFloor(ds: Dataset, platform: string, a: number, b: number):
   const first = byPass(a);
   const second = byPass(b);
   const diffs: number[] = [];
+  let relativeErrorSum = 0;
   for (const [id, x] of first) {
     const y = second.get(id);
-    if (y !== undefined) diffs.push(Math.abs(x - y) / Math.min(x, y));
+    if (y === undefined) continue;
+    diffs.push(Math.abs(x - y) / Math.min(x, y));
+    relativeErrorSum += Math.abs(x - y) / y;
   }
   diffs.sort((p, q) => p - q);
   const has = diffs.length > 0;
@@ -71,5 +79,6 @@ export function noiseFloor(ds: Dataset, platform: string, a: number, b: number):
     medianDisagreement: has ? quantile(diffs, 0.5) : null,
     p90Disagreement: has ? quantile(diffs, 0.9) : null,
     maxDisagreement: has ? diffs[diffs.length - 1] : null,
+    passMape: has ? relativeErrorSum / diffs.length : null,
   };
 }
