@@ -223,6 +223,16 @@ class ReportChecks(unittest.TestCase):
         self.assertEqual(lofo["averages"]["v2"], {"mape": 10.0, "acc10": 60.0})
         self.assertEqual(lofo["acc10MarginOverNnlp"]["points"], 20.0)
 
+    def test_in_domain_detail_counts_families_and_the_seed_spread_of_the_difference(self):
+        mape = lambda avg, std, n=3: {"mape": {"avg": avg, "std": std, "n": n}}
+        v2 = {"all": mape(7.0, 0.3), "families": {"a": mape(5, 0), "b": mape(9, 0), "c": mape(4, 0)}}
+        nnlp = {"all": mape(6.8, 0.4), "families": {"a": mape(6, 0), "b": mape(8, 0)}}
+        detail = report.in_domain_detail(v2, nnlp)
+        self.assertEqual((detail["familiesV2LowerMape"], detail["families"]), (1, 2))  # c: no NNLP cell
+        self.assertAlmostEqual(detail["mapeDiffSeedSpread"], 0.5)
+        one_seed = dict(nnlp, all=mape(6.8, 0.0, n=1))
+        self.assertIsNone(report.in_domain_detail(v2, one_seed)["mapeDiffSeedSpread"])
+
 
 class MergeRuns(unittest.TestCase):
     def test_each_run_once_first_occurrence_wins_order_kept(self):

@@ -136,6 +136,16 @@ def compare(a, b, metric):
     return a[metric]["avg"] - b[metric]["avg"]
 
 
+def in_domain_detail(v2, other):
+    """Where an all-family comparison is close: on how many families V2 has the lower mean MAPE, and the seeds'
+    spread of the all-family MAPE difference (root of the two variances; None with one run on either side)."""
+    fams = [f for f in v2["families"] if (v2["families"][f].get("mape") and other["families"].get(f, {}).get("mape"))]
+    better = sum(v2["families"][f]["mape"]["avg"] < other["families"][f]["mape"]["avg"] for f in fams)
+    a, b = v2["all"].get("mape"), other["all"].get("mape")
+    spread = float(np.hypot(a["std"], b["std"])) if a and b and a["n"] > 1 and b["n"] > 1 else None
+    return {"familiesV2LowerMape": better, "families": len(fams), "mapeDiffSeedSpread": spread}
+
+
 def checks(entry, noise):
     """The issue's acceptance comparisons, computed: V2 against each baseline in-domain and unseen-structure,
     in-domain MAPE against 2x the label noise floor, the unseen-structure Acc(10%) margin over NNLP."""
@@ -143,8 +153,8 @@ def checks(entry, noise):
     ind = entry["inDomain"]
     if "v2" in ind:
         v2 = ind["v2"]["all"]
-        out["inDomain"] = {m: {"mapeDiff": compare(v2, ind[m]["all"], "mape"),
-                               "acc10Diff": compare(v2, ind[m]["all"], "acc10")} for m in ind if m != "v2"}
+        out["inDomain"] = {m: dict(in_domain_detail(ind["v2"], ind[m]), mapeDiff=compare(v2, ind[m]["all"], "mape"),
+                                   acc10Diff=compare(v2, ind[m]["all"], "acc10")) for m in ind if m != "v2"}
         if noise:
             floor = 100.0 * noise["medianDisagreement"]
             out["noiseTarget"] = {"v2Mape": v2["mape"]["avg"], "noiseMedian": floor, "limit": 2 * floor,

@@ -157,9 +157,17 @@ def check_lines(entry):
     for model, diff in c.get("inDomain", {}).items():
         if diff["mapeDiff"] is not None:
             better = diff["mapeDiff"] < 0 and (diff["acc10Diff"] or 0) > 0
-            out.append("In-domain, V2 vs %s: MAPE %+.2f points, Acc(10%%) %+.2f points — %s." % (
+            line = "In-domain, V2 vs %s: MAPE %+.2f points, Acc(10%%) %+.2f points — %s" % (
                 MODEL_TITLES[model], diff["mapeDiff"], diff["acc10Diff"] or 0, "V2 better on both" if better else
-                "V2 is NOT better on both"))
+                "V2 is NOT better on both")
+            if diff.get("families"):
+                line += "; V2 has the lower MAPE on %d of %d families" % (diff["familiesV2LowerMape"],
+                                                                         diff["families"])
+            spread = diff.get("mapeDiffSeedSpread")
+            if spread is not None:
+                line += "; the MAPE difference is %s the seeds' spread (± %.2f)" % (
+                    "within" if abs(diff["mapeDiff"]) <= spread else "beyond", spread)
+            out.append(line + ".")
     if "noiseTarget" in c:
         t = c["noiseTarget"]
         out.append("In-domain V2 MAPE %.2f %% against 2 × the label noise floor (%.2f %%): %s." % (
