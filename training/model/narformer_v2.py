@@ -27,10 +27,6 @@ from .init import GraphLinear, group_linear_init, thomas_init
 DROPOUT = 0.05
 
 
-# Largest dense weight (inputs x outputs) that GroupLinear multiplies by block-diagonally in PyTorch (see forward).
-BLOCK_DIAGONAL_MAX = 128 * 512
-
-
 class GroupLinear(nn.Module):
     """in->out split into `groups` contiguous chunks, each with its own weight and bias, then one LayerNorm
     (shared affine parameters) applied to every output chunk separately; no channel shuffle."""
@@ -40,7 +36,6 @@ class GroupLinear(nn.Module):
         if d_in % groups or d_out % groups:
             raise ValueError("GroupLinear: %d->%d is not divisible into %d groups" % (d_in, d_out, groups))
         self.groups = groups
-        self.dense_weight_size = d_in * d_out
         self.weight = nn.Parameter(torch.empty(groups, d_in // groups, d_out // groups))
         self.bias = nn.Parameter(torch.empty(groups, d_out // groups))
         self.norm = nn.LayerNorm(d_out // groups, eps=1e-5)
@@ -48,15 +43,8 @@ class GroupLinear(nn.Module):
 
     def forward(self, x):
         lead = x.shape[:-1]
-        if self.dense_weight_size <= BLOCK_DIAGONAL_MAX and not torch.onnx.is_in_onnx_export():
-            # Small groups send the batched matmul down a slow CPU path: at d=128 one matmul with the
-            # block-diagonal weight (8x the multiply-adds) is 3-7x faster forward + backward on 1 thread; at d=512
-            # it is slower. The same products; the exported graph keeps the grouped MatMul below.
-            dense = torch.block_diag(*self.weight.unbind(0))
-            out = (x.reshape(-1, x.shape[-1]) @ dense).reshape(-1, self.groups, self.weight.shape[2]) + self.bias
-        else:
-            chunks = x.reshape(-1, self.groups, self.weight.shape[1]).transpose(0, 1)  # [g, M, in/g]
-            out = torch.matmul(chunks, self.weight).transpose(0, 1) + self.bias      # [M, g, out/g]
+        chunks = x.reshape(-1, self.groups, self.weight.shape[1]).transpose(0, 1)  # [g, M, in/g]
+        out = torch.matmul(chunks, self.weight).transpose(0, 1) + self.bias      # [M, g, out/g]
         out = self.norm(out)
         return out.reshape(lead + (self.groups * self.weight.shape[2],))
 

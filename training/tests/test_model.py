@@ -7,8 +7,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from training.model import narformer_v2
-from training.model.narformer_v2 import GroupLinear, NARFormerV2
+from training.model.narformer_v2 import NARFormerV2
 from training.model.nnlp import NNLP
 from training.train.batching import collate, dense_adjacency
 from training.train.synthetic import make_folder
@@ -39,42 +38,6 @@ def reference_v2(model, x, a, s):
     v = x.sum(0)
     u = torch.cat([v, torch.relu(model.static.weight @ s + model.static.bias)]) if model.static is not None else v
     return model.head(u[None])[0], v
-
-
-def reference_group_linear(layer, x):
-    """GroupLinear written out: each input chunk times its own weight plus bias, each output chunk layer-normed."""
-    g, width = layer.groups, layer.weight.shape[1]
-    chunks = [x[:, k * width:(k + 1) * width] @ layer.weight[k] + layer.bias[k] for k in range(g)]
-    return torch.cat([F.layer_norm(c, (c.shape[1],), layer.norm.weight, layer.norm.bias, 1e-5) for c in chunks], 1)
-
-
-class GroupLinearPaths(unittest.TestCase):
-    """Small layers multiply by the block-diagonal weight, large ones by the grouped weight: both are the spec's
-    grouped linear, in values and in gradients."""
-
-    def test_both_paths_match_the_written_out_layer(self):
-        torch.manual_seed(0)
-        for d_in, d_out in ((128, 512), (512, 128), (512, 2048)):
-            layer = GroupLinear(d_in, d_out, 8)
-            x = torch.randn(37, d_in)
-            self.assertLess((layer(x) - reference_group_linear(layer, x)).abs().max().item(), 1e-5, (d_in, d_out))
-
-    def test_block_diagonal_and_grouped_paths_give_the_same_gradients(self):
-        torch.manual_seed(1)
-        layer = GroupLinear(128, 512, 8)
-        self.assertLessEqual(layer.dense_weight_size, narformer_v2.BLOCK_DIAGONAL_MAX)
-        x = torch.randn(2, 19, 128)
-        grads = []
-        for limit in (narformer_v2.BLOCK_DIAGONAL_MAX, 0):  # 0: every layer takes the grouped path
-            saved, narformer_v2.BLOCK_DIAGONAL_MAX = narformer_v2.BLOCK_DIAGONAL_MAX, limit
-            try:
-                layer.zero_grad()
-                (layer(x) ** 2).sum().backward()
-            finally:
-                narformer_v2.BLOCK_DIAGONAL_MAX = saved
-            grads.append([p.grad.clone() for p in (layer.weight, layer.bias)])
-        for a, b in zip(*grads):
-            self.assertLess((a - b).abs().max().item(), 1e-4 * max(1.0, b.abs().max().item()))
 
 
 class ParameterCounts(unittest.TestCase):
