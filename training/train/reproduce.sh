@@ -3,7 +3,7 @@
 # Two lanes run side by side on a 2-core machine (each uses one thread: at d=128 a second thread does not make a
 # step faster, a second process doubles the throughput). Every command resumes: finished protocol lines and
 # saved members are skipped. Tensor folders first (`tensors`, seconds).
-# Usage: sh training/train/reproduce.sh tensors|zoo|lofo-a|lofo-b|ablation|help|reexport|paper-size|zoo-lofo-e20
+# Usage: sh training/train/reproduce.sh tensors|zoo|lofo-a|lofo-b|ablation|help|reexport|paper-size|zoo-lofo-e20|zoo-in-e20
 #        [platform...]
 # (from the repository root)
 set -e
@@ -120,6 +120,16 @@ case "$1" in
     done; done; done | NAR_TRAIN_LANES=${NAR_TRAIN_LANES:-2} run_jobs zoo-lofo-e20 "--dim 128 --layers 2 --epochs 20 --tag cpu-d128-e20"
     merge_into $OUT/cpu-zoo-d128-e20.jsonl $P/lofo-*.jsonl
     ;;
-  *) echo "usage: sh training/train/reproduce.sh tensors|zoo|lofo-a|lofo-b|ablation|help|reexport|paper-size|zoo-lofo-e20" >&2
+  zoo-in-e20)
+    # Table 1 in the same study (cpu-d128-e20): V2 and NNLP in-domain at d=128, L=2 for 20 epochs, seeds 0-2, so
+    # that both tables of the shipped size are trained equally long. Two lanes, about 40 minutes.
+    P=$RUNS/zoo-in-e20; mkdir -p $P
+    ZOO="--tensors $T/cpu-zoo-extended --platform ort-cpu-x86-1t --skip-done-in $OUT/cpu-zoo-d128-e20.jsonl"
+    for m in v2 nnlp; do for s in 0 1 2; do
+      echo "$ZOO --protocol in-domain --models $m --seeds $s --out $P/in-$m-$s.jsonl"
+    done; done | NAR_TRAIN_LANES=${NAR_TRAIN_LANES:-2} run_jobs zoo-in-e20 "--dim 128 --layers 2 --epochs 20 --tag cpu-d128-e20"
+    merge_into $OUT/cpu-zoo-d128-e20.jsonl $P/in-*.jsonl
+    ;;
+  *) echo "usage: sh training/train/reproduce.sh tensors|zoo|lofo-a|lofo-b|ablation|help|reexport|paper-size|zoo-lofo-e20|zoo-in-e20" >&2
      exit 2 ;;
 esac
