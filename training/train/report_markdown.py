@@ -49,8 +49,8 @@ def settings_lines(entry):
             noise["platform"], noise["passes"][0], noise["passes"][1], noise["compared"],
             100 * noise["medianDisagreement"], 100 * noise["p90Disagreement"])
         if noise.get("passMape") is not None:
-            line += (" One pass as a predictor of the other scores %.1f %% MAPE: the part of any model's MAPE that a "
-                     "single noisy label accounts for." % (100 * noise["passMape"]))
+            line += (" One pass as a predictor of the other scores %.1f %% MAPE (both passes are noisy: one label's own "
+                     "noise is about 1/√2 of this)." % (100 * noise["passMape"]))
         out.append(line)
     else:
         out.append("Label noise floor: not measured by us (published labels).")

@@ -35,7 +35,7 @@ export interface NoiseReport {
   maxDisagreement: number | null;
   /**
    * Mean |a - b| / b: the MAPE that pass `a` scores as a predictor of pass `b`. On the same scale as a model's
-   * MAPE, it says how much of a model's error one noisy label accounts for.
+   * MAPE; with independent noise in both passes, one label's own share is about 1/sqrt(2) of it.
    */
   passMape: number | null;
 }
