@@ -31,6 +31,10 @@ merge_into() {  # merge_into COMMITTED.jsonl PER-JOB-FILE...: the committed line
 FAMS_A=alexnet,convnext,efficientnet,googlenet,mnasnet,mobilenetv2
 FAMS_B=mobilenetv3,nb201,resnet,squeezenet,vgg,vit
 HELP_PLATFORMS="gpu-titan-rtx-bs1 cpu-xeon-gold-6226"
+# The study tagged cpu-d128-e20 (lanes zoo-lofo-e20 and zoo-in-e20): the shipped size trained for 20 epochs, its
+# runs merged into one file.
+E20_ZOO="--tensors $T/cpu-zoo-extended --platform ort-cpu-x86-1t --skip-done-in $OUT/cpu-zoo-d128-e20.jsonl"
+E20_RUN="--dim 128 --layers 2 --epochs 20 --tag cpu-d128-e20"
 case "$1" in
   tensors)
     npm run --silent build
@@ -114,20 +118,18 @@ case "$1" in
     # cpu-d128-e20), V2 and NNLP with each family held out in turn; NAR_LOFO_SEEDS="0 1 2" (default 0). Two
     # 1-thread lanes on 2 cores (NAR_TRAIN_LANES), about 2 h 20 min per seed; V2 jobs first (the long ones).
     P=$RUNS/zoo-lofo-e20; mkdir -p $P
-    ZOO="--tensors $T/cpu-zoo-extended --platform ort-cpu-x86-1t --skip-done-in $OUT/cpu-zoo-d128-e20.jsonl"
     for m in v2 nnlp; do for s in ${NAR_LOFO_SEEDS:-0}; do for f in $(echo $FAMS_A,$FAMS_B | tr , ' '); do
-      echo "$ZOO --protocol lofo --families $f --models $m --seeds $s --out $P/lofo-$f-$m-$s.jsonl"
-    done; done; done | NAR_TRAIN_LANES=${NAR_TRAIN_LANES:-2} run_jobs zoo-lofo-e20 "--dim 128 --layers 2 --epochs 20 --tag cpu-d128-e20"
+      echo "$E20_ZOO --protocol lofo --families $f --models $m --seeds $s --out $P/lofo-$f-$m-$s.jsonl"
+    done; done; done | NAR_TRAIN_LANES=${NAR_TRAIN_LANES:-2} run_jobs zoo-lofo-e20 "$E20_RUN"
     merge_into $OUT/cpu-zoo-d128-e20.jsonl $P/lofo-*.jsonl
     ;;
   zoo-in-e20)
     # Table 1 in the same study (cpu-d128-e20): V2 and NNLP in-domain at d=128, L=2 for 20 epochs, seeds 0-2, so
     # that both tables of the shipped size are trained equally long. Two lanes, about 40 minutes.
     P=$RUNS/zoo-in-e20; mkdir -p $P
-    ZOO="--tensors $T/cpu-zoo-extended --platform ort-cpu-x86-1t --skip-done-in $OUT/cpu-zoo-d128-e20.jsonl"
     for m in v2 nnlp; do for s in 0 1 2; do
-      echo "$ZOO --protocol in-domain --models $m --seeds $s --out $P/in-$m-$s.jsonl"
-    done; done | NAR_TRAIN_LANES=${NAR_TRAIN_LANES:-2} run_jobs zoo-in-e20 "--dim 128 --layers 2 --epochs 20 --tag cpu-d128-e20"
+      echo "$E20_ZOO --protocol in-domain --models $m --seeds $s --out $P/in-$m-$s.jsonl"
+    done; done | NAR_TRAIN_LANES=${NAR_TRAIN_LANES:-2} run_jobs zoo-in-e20 "$E20_RUN"
     merge_into $OUT/cpu-zoo-d128-e20.jsonl $P/in-*.jsonl
     ;;
   *) echo "usage: sh training/train/reproduce.sh tensors|zoo|lofo-a|lofo-b|ablation|help|reexport|paper-size|zoo-lofo-e20|zoo-in-e20" >&2
