@@ -10,12 +10,19 @@ import numpy as np
 import torch
 
 from training.model.regression import LogLinearBaseline
-from training.train import ensemble, export, loop, merge_runs, pack_tensors, protocol, report, splits
+from training.train import ensemble, export, loop, merge_runs, pack_tensors, protocol, report, splits, train_predictor
 from training.train.synthetic import make_folder
 from training.train.tensors import TensorFolder
 from training.tests.common import temp_dir
 
 torch.set_num_threads(1)
+
+
+def lines_of(path):
+    with open(path, encoding="utf-8") as f:
+        return f.readlines()
+
+
 SMALL = {"dim": 32, "layers": 2, "head_hidden": 32}
 
 
@@ -223,6 +230,18 @@ class ReportChecks(unittest.TestCase):
         self.assertEqual(lofo["averages"]["v2"], {"mape": 10.0, "acc10": 60.0})
         self.assertEqual(lofo["acc10MarginOverNnlp"]["points"], 20.0)
 
+    def test_a_study_shares_the_regression_baselines_of_its_own_split_only(self):
+        def line(model, train, tag=None):
+            return {"dataset": "d", "platform": "p", "mode": "extended", "protocol": "in-domain", "heldOut": None,
+                    "model": model, "split": {"train": train, "validation": 10, "test": 10},
+                    **({"tag": tag} if tag else {})}
+        lines = [line("flops", 100), line("flops_mac", 100), line("v2", 100),
+                 line("v2", 100, "same-data"), line("v2", 40, "older-data")]
+        out = report.sections(lines)
+        models = lambda title: sorted(r["model"] for r in out[title][1])
+        self.assertEqual(models("d / p (extended tokens) — study same-data"), ["flops", "flops_mac", "v2"])
+        self.assertEqual(models("d / p (extended tokens) — study older-data"), ["v2"])
+
     def test_in_domain_detail_counts_families_and_the_seed_spread_of_the_difference(self):
         mape = lambda avg, std, n=3: {"mape": {"avg": avg, "std": std, "n": n}}
         v2 = {"all": mape(7.0, 0.3), "families": {"a": mape(5, 0), "b": mape(9, 0), "c": mape(4, 0)}}
@@ -317,6 +336,40 @@ class ProtocolAndReport(unittest.TestCase):
             for l in v2_runs:
                 self.assertLessEqual(l["testSelected"]["all"]["mape"], l["selected"]["all"]["mape"] + 1e-9)
             self.assertIn("epoch chosen on the test split", md)
+
+    def test_in_domain_runs_keep_members_that_export_as_the_ensemble(self):
+        with temp_dir() as tmp:
+            folder = make_folder(os.path.join(tmp, "t"), graphs=60, seed=7)
+            runs, members_dir = os.path.join(tmp, "runs.jsonl"), os.path.join(tmp, "members")
+            args = ["--tensors", folder, "--platform", "synthetic-a", "--protocol", "in-domain", "--models", "v2",
+                    "--seeds", "0-1", "--epochs", "1", "--dim", "16", "--out", runs, "--quiet", "--threads", "1",
+                    "--checkpoints", members_dir]
+            with redirect_stdout(io.StringIO()) as out:
+                protocol.main(args)
+            self.assertEqual(json.loads(out.getvalue())["written"], 2)
+            self.assertEqual(sorted(os.listdir(members_dir)), ["member-0.pt", "member-1.pt"])
+            # A lost member is retrained (the result line stays as it was); a saved one is skipped.
+            os.remove(os.path.join(members_dir, "member-1.pt"))
+            with redirect_stdout(io.StringIO()) as out:
+                protocol.main(args)
+            self.assertEqual(json.loads(out.getvalue())["written"], 0)
+            self.assertTrue(os.path.exists(os.path.join(members_dir, "member-1.pt")))
+            with open(runs, encoding="utf-8") as f:
+                self.assertEqual(len(f.readlines()), 2)
+            export_args = ["--tensors", folder, "--platform", "synthetic-a", "--test-fraction", "0.1", "--dim", "16",
+                           "--from-checkpoints", members_dir, "--out", os.path.join(tmp, "models"), "--quiet",
+                           "--threads", "1"]
+            with redirect_stdout(io.StringIO()) as out:
+                train_predictor.main(export_args)
+            with open(os.path.join(tmp, "models", "manifest.json"), encoding="utf-8") as f:
+                entry = json.load(f)["predictors"][0]
+            self.assertEqual([m["seed"] for m in entry["ensemble"]["members"]], [0, 1])
+            self.assertEqual(entry["trainedOn"]["test"], json.loads(lines_of(runs)[0])["split"]["test"])
+            # Members trained on another split would calibrate on graphs they trained on: refused.
+            with self.assertRaisesRegex(SystemExit, "trained on another split"):
+                train_predictor.main([a if a != "0.1" else "0.2" for a in export_args])
+            with self.assertRaisesRegex(SystemExit, "--checkpoints keeps ensemble members"):
+                protocol.main(args[:5] + ["in-domain,lofo"] + args[6:])
 
     def test_rejects_unknown_names(self):
         with self.assertRaisesRegex(SystemExit, "unknown model 'gcn'"):

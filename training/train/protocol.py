@@ -6,7 +6,9 @@ line per trained model (report.py turns the lines into bench/results/latency.{md
 Models: v2 (with --variants for the Table 5/6 ablations), nnlp, flops, flops_mac. Each neural run is scored on
 the test split with the state that had the best VALIDATION MAPE ("selected") and with the last state ("last").
 The regression baselines are deterministic and run once per split. Lines already in --out are skipped, so an
-interrupted run resumes where it stopped.
+interrupted run resumes where it stopped. `--checkpoints DIR` keeps each in-domain run's selected state as an
+ensemble member (members.py): a shipped ensemble trained as parallel protocol jobs, exported by train_predictor
+`--from-checkpoints`.
 
     training/train/run.sh -m training.train.protocol --tensors DIR --platform ID --protocol in-domain,lofo \
         --models v2,nnlp,flops,flops_mac --seeds 0-9 --out training/.runs/<dataset>-<platform>.jsonl
@@ -21,7 +23,7 @@ import numpy as np
 import torch
 
 from ..model.regression import LogLinearBaseline
-from . import loop, metrics, runtime, splits
+from . import loop, members, metrics, runtime, splits
 from .tensors import TensorFolder, TensorFolderError
 
 NEURAL = ("v2", "nnlp")
@@ -100,7 +102,7 @@ def append_line(path, line):
         f.write(json.dumps(line) + "\n")
 
 
-def evaluate_neural(model_name, data, platform, split, config, seed, log, paper_selection=False):
+def evaluate_neural(model_name, data, platform, split, config, seed, log, paper_selection=False, keep_in=None):
     train_idx, val_idx, test_idx = split
     _, targets = data.labelled(platform)
     kind = loop.model_kind(model_name)
@@ -118,6 +120,8 @@ def evaluate_neural(model_name, data, platform, split, config, seed, log, paper_
     model, record, last_state = loop.fit(model_name, data, platform, train_idx, val_idx, config, seed, log,
                                          after_epoch=score_test if paper_selection else None)
     out = score_on_test(model, record, last_state, data, platform, test_idx)
+    if keep_in:
+        log("saved %s" % members.save(keep_in, model, record, split))
     if paper_selection:
         out["testSelected"] = oracle["summary"]
         out["testSelectedEpoch"] = oracle["epoch"]
@@ -160,6 +164,8 @@ def parse_args(argv):
                    help="also record the test metrics of the best-on-TEST epoch (the reference's optimistic protocol)")
     p.add_argument("--tag", default=None, help="marks the lines of a separate study (e.g. 'ablation' at fewer "
                    "epochs), so that they neither skip nor mix with the untagged runs of the same setting")
+    p.add_argument("--checkpoints", default=None, help="in-domain runs of one neural model: save each run's selected "
+                   "state here as member-<seed>.pt (train_predictor --from-checkpoints exports them)")
     p.add_argument("--threads", type=int, default=None)
     p.add_argument("--quiet", action="store_true")
     return p.parse_args(argv)
@@ -181,6 +187,10 @@ def main(argv=None):
     for v in variants:
         if v not in loop.V2_VARIANTS:
             raise SystemExit("error: unknown variant %r (%s)" % (v, ", ".join(loop.V2_VARIANTS)))
+    if args.checkpoints and (protocols != ["in-domain"] or len(models) != 1 or models[0] not in NEURAL
+                             or (models[0] == "v2" and len(variants) != 1)):
+        raise SystemExit("error: --checkpoints keeps ensemble members: use it with --protocol in-domain and one "
+                         "neural model (one variant), so that member-<seed>.pt names one run")
     try:
         data = TensorFolder(args.tensors)
         data.platform_column(args.platform)
@@ -203,14 +213,19 @@ def main(argv=None):
                     jobs.extend((m, v, s) for s in parse_seeds(args.seeds))
         for model_name, variant, seed in jobs:
             key = (protocol, held_out, model_name, variant, seed, args.platform, args.tag)
-            if key in done:
+            # With --checkpoints a run is done when its member is saved too: result lines are committed, members
+            # are not, so a fresh clone retrains the member (and keeps the committed line).
+            member_missing = bool(args.checkpoints) and not os.path.exists(members.path_of(args.checkpoints, seed))
+            if key in done and not member_missing:
                 continue
             log("%s %s %s %s seed %d" % (protocol, held_out or "", model_name, variant or "", seed))
             if model_name in REGRESSION:
                 result = evaluate_regression(model_name, data, args.platform, split)
             else:
                 result = evaluate_neural(model_name, data, args.platform, split, {**config, "variant": variant or "full"},
-                                         seed, log, args.paper_selection)
+                                         seed, log, args.paper_selection, keep_in=args.checkpoints)
+            if key in done:  # retrained for its member only: the committed line stands
+                continue
             append_line(args.out, {**base, **result, "variant": variant, "torch": torch.__version__,
                                    **({"tag": args.tag} if args.tag else {})})
             written += 1

@@ -185,6 +185,11 @@ def study_of(line):
     return None if tag in (None, "ablation") else tag
 
 
+def split_of(line):
+    sizes = line.get("split") or {}
+    return (line["protocol"], line["heldOut"], sizes.get("train"), sizes.get("validation"), sizes.get("test"))
+
+
 def sections(lines):
     """{section title: (study, lines)}: one section per (data set, platform, mode, study). A study's section gets
     its lines untagged (so the tables read them as the main ones) plus the main section's regression baselines."""
@@ -198,9 +203,11 @@ def sections(lines):
             out[base] = (None, runs)
             continue
         own = [{**r, "tag": None} for r in runs]
-        splits = {(r["protocol"], r["heldOut"]) for r in own}
+        # Only baselines of the very same split (sizes included): a study run on an earlier, smaller version of
+        # the data set gets none rather than baselines scored on other test graphs.
+        splits = {split_of(r) for r in own}
         shared = [r for r in groups.get((base, None), []) if r["model"] in REGRESSION_MODELS and not r.get("tag")
-                  and (r["protocol"], r["heldOut"]) in splits]
+                  and split_of(r) in splits]
         out["%s — study %s" % (base, study)] = (study, own + shared)
     return out
 

@@ -6,23 +6,23 @@ per-family test split is held out first, exactly as the in-domain protocol (prot
 `--split-seed`: the members are then the protocol's in-domain V2 runs (`--protocol-out` appends their result
 lines, so protocol.py skips them) and the manifest carries the ensemble's test metrics.
 
-`--checkpoints DIR` saves each member's state as it finishes; `--from-checkpoints DIR` re-exports an ensemble
-from saved members without training (e.g. after a change of the ONNX interface).
+`--checkpoints DIR` saves each member's state as it finishes; `--from-checkpoints DIR` exports an ensemble from
+saved members without training: after a change of the ONNX interface, or members that protocol.py's in-domain
+runs saved (`--checkpoints`, one lane per member; members.py).
 
     training/train/run.sh -m training.train.train_predictor --tensors DIR --platform ID [--model v2]
         [--members 3] [--epochs 50] [--dim 256 --layers 2] [--test-fraction 0.1 --protocol-out FILE]
         [--checkpoints DIR | --from-checkpoints DIR] [--out models]
 """
 import argparse
-import glob
 import json
-import os
 import sys
 
 import numpy as np
 import torch
 
 from . import ensemble, export, loop, metrics, protocol, runtime, splits
+from . import members as saved_members
 from .loop import DEFAULTS, V2_VARIANTS
 from .tensors import TensorFolder, TensorFolderError
 
@@ -84,7 +84,11 @@ def main(argv=None):
               "variant": args.variant}
     seeds = list(range(args.first_seed, args.first_seed + args.members))
     if args.from_checkpoints:
-        members, records = load_checkpoints(args.from_checkpoints, args.model, data)
+        try:
+            members, records = saved_members.load(args.from_checkpoints, args.model, data,
+                                                  (train_idx, val_idx, test_idx))
+        except saved_members.MemberError as err:
+            raise SystemExit("error: %s" % err)
         summary = ensemble.summarise_ensemble(args.model, data, args.platform, members, train_idx, val_idx,
                                               records[0]["seed"])
     else:
@@ -108,10 +112,7 @@ def member_hook(args, data, split, log):
 
     def on_member(model, record, last_state):
         if args.checkpoints:
-            os.makedirs(args.checkpoints, exist_ok=True)
-            path = os.path.join(args.checkpoints, "member-%d.pt" % record["seed"])
-            torch.save({"state": runtime.to_cpu(model.state_dict()), "record": record}, path)
-            log("saved %s" % path)
+            log("saved %s" % saved_members.save(args.checkpoints, model, record, split))
         if args.protocol_out:
             variant = args.variant if args.model == "v2" else None
             key = ("in-domain", None, args.model, variant, record["seed"], args.platform, None)
@@ -120,24 +121,6 @@ def member_hook(args, data, split, log):
                 protocol.append_line(args.protocol_out, {**base, **result, "variant": variant,
                                                          "torch": torch.__version__})
     return on_member
-
-
-def load_checkpoints(folder, model_name, data):
-    paths = sorted(glob.glob(os.path.join(folder, "member-*.pt")), key=lambda p: int(p.split("-")[-1][:-3]))
-    if not paths:
-        raise SystemExit("error: no member-<seed>.pt in %s" % folder)
-    members, records = [], []
-    for path in paths:
-        saved = torch.load(path, map_location="cpu")
-        record = saved["record"]
-        if record["model"] != model_name:
-            raise SystemExit("error: %s holds a %s member, not %s" % (path, record["model"], model_name))
-        model = loop.build_model(model_name, data, {**loop.DEFAULTS, **record["config"]})
-        model.load_state_dict(saved["state"])
-        model.eval()
-        members.append(model)
-        records.append(record)
-    return members, records
 
 
 def ensemble_test_metrics(model_name, data, platform, members, test_idx):
