@@ -35,6 +35,14 @@ HELP_PLATFORMS="gpu-titan-rtx-bs1 cpu-xeon-gold-6226"
 # runs merged into one file.
 E20_ZOO="--tensors $T/cpu-zoo-extended --platform ort-cpu-x86-1t --skip-done-in $OUT/cpu-zoo-d128-e20.jsonl"
 E20_RUN="--dim 128 --layers 2 --epochs 20 --tag cpu-d128-e20"
+# Where each platform's shipped members are saved (protocol.py --checkpoints, train_predictor --checkpoints).
+members_of() { case $1 in ort-cpu-x86-1t) echo $RUNS/checkpoints/$1-v2-e20 ;; *) echo $RUNS/checkpoints/$1-v2 ;; esac; }
+ship() {  # ship PLATFORM TENSOR-FOLDER: its ensemble exported from the saved members, with its parity graphs
+  n=$(ls $(members_of $1)/member-*.pt 2>/dev/null | wc -l)
+  if [ "$n" -lt 3 ]; then echo "$1: $n of 3 members saved in $(members_of $1); not exported" >&2; return 0; fi
+  train_module train_predictor --tensors $2 --platform $1 --test-fraction 0.1 --from-checkpoints $(members_of $1) \
+    --out models --parity test/fixtures/shipped-parity/$1-v2-extended.json
+}
 case "$1" in
   tensors)
     npm run --silent build
@@ -44,13 +52,10 @@ case "$1" in
     done
     ;;
   zoo)
-    # Table 1 (in-domain 90/10): the V2 seeds are the shipped ort-cpu-x86-1t ensemble.
-    train_module train_predictor --tensors $T/cpu-zoo-extended --platform ort-cpu-x86-1t $SIZE --epochs 12 \
-      --members 3 --test-fraction 0.1 --protocol-out $OUT/cpu-zoo-in-domain.jsonl \
-      --checkpoints $RUNS/checkpoints/ort-cpu-x86-1t-v2 --out models \
-      --parity test/fixtures/shipped-parity/ort-cpu-x86-1t-v2-extended.json
+    # Table 1 (in-domain 90/10), 12 epochs: V2 and NNLP × 3 seeds and the FLOPs baselines. (Its V2 seeds were the
+    # shipped ensemble until the 20-epoch study's members replaced them: zoo-in-e20.)
     train_module protocol --tensors $T/cpu-zoo-extended --platform ort-cpu-x86-1t --protocol in-domain \
-      --models flops,flops_mac,nnlp --seeds 0-2 $SIZE --epochs 12 --out $OUT/cpu-zoo-in-domain.jsonl
+      --models flops,flops_mac,v2,nnlp --seeds 0-2 $SIZE --epochs 12 --out $OUT/cpu-zoo-in-domain.jsonl
     ;;
   lofo-a|lofo-b)
     # Table 2 (leave one family out), one seed per held-out family, 3 epochs over the other 11 families.
@@ -67,27 +72,32 @@ case "$1" in
   reexport)
     # The shipped ensembles again from their saved members (no training), with their parity graphs: after a
     # change of the ONNX interface or of the exporter.
-    for p in ort-cpu-x86-1t:cpu-zoo-extended gpu-titan-rtx-bs1:help-gpu-titan-rtx-bs1 \
-             cpu-xeon-gold-6226:help-cpu-xeon-gold-6226; do
-      platform=${p%%:*}
-      [ -d $RUNS/checkpoints/$platform-v2 ] || continue
-      train_module train_predictor --tensors $T/${p#*:} --platform $platform $SIZE --test-fraction 0.1 \
-        --from-checkpoints $RUNS/checkpoints/$platform-v2 --out models \
-        --parity test/fixtures/shipped-parity/$platform-v2-extended.json
-    done
+    ship ort-cpu-x86-1t $T/cpu-zoo-extended
+    for p in $HELP_PLATFORMS; do ship $p $T/help-$p; done
     ;;
   help)
-    # HELP, one GPU and one CPU platform (or those named): in-domain per space (V2 seeds = shipped ensembles)
-    # and cross-space (lofo over the spaces: train on two, test on the third).
+    # HELP, one GPU and one CPU platform (or those named), d=128 L=2, as parallel jobs (NAR_TRAIN_LANES, 2):
+    # in-domain per space (80/10/10; V2 seeds 0-2 keep their members: the shipped ensemble; NNLP seeds 0-2; the
+    # FLOPs baselines) and cross-space (train on two spaces, test on the third; V2 and NNLP seeds 0-2), then the
+    # ensemble exported from its members. On the complete tables (25,625 / 20,625 graphs, 5x the earlier subset)
+    # an epoch takes 5x longer, hence 6 in-domain and 4 cross-space epochs (the subset had 8 and 6): still 4x the
+    # steps. Lines are keyed without the data size: after the data set grows, remove the platform's old lines.
     shift
     for p in ${*:-$HELP_PLATFORMS}; do
-      train_module train_predictor --tensors $T/help-$p --platform $p $SIZE --epochs 8 --members 3 \
-        --test-fraction 0.1 --protocol-out $OUT/help-$p.jsonl --checkpoints $RUNS/checkpoints/$p-v2 --out models \
-        --parity test/fixtures/shipped-parity/$p-v2-extended.json
-      train_module protocol --tensors $T/help-$p --platform $p --protocol in-domain \
-        --models flops,flops_mac,nnlp --seeds 0-2 $SIZE --epochs 8 --out $OUT/help-$p.jsonl
-      train_module protocol --tensors $T/help-$p --platform $p --protocol lofo \
-        --models flops,flops_mac,v2,nnlp --seeds 0 $SIZE --epochs 6 --out $OUT/help-$p.jsonl
+      P=$RUNS/help-$p; mkdir -p $P
+      H="--tensors $T/help-$p --platform $p --skip-done-in $OUT/help-$p.jsonl"
+      {
+        for m in v2 nnlp; do for s in 0 1 2; do
+          keep=; [ $m = v2 ] && keep="--checkpoints $(members_of $p)"
+          echo "$H --protocol in-domain --models $m --seeds $s --epochs 6 $keep --out $P/in-$m-$s.jsonl"
+          for f in nb201 fbnet ofa; do  # a space the platform lacks has no job to run
+            echo "$H --protocol lofo --families $f --models $m --seeds $s --epochs 4 --out $P/lofo-$f-$m-$s.jsonl"
+          done
+        done; done
+        echo "$H --protocol in-domain,lofo --models flops,flops_mac --out $P/flops.jsonl"
+      } | NAR_TRAIN_LANES=${NAR_TRAIN_LANES:-2} run_jobs help-$p "$SIZE"
+      merge_into $OUT/help-$p.jsonl $P/*.jsonl
+      ship $p $T/help-$p
     done
     ;;
   paper-size)
@@ -125,12 +135,16 @@ case "$1" in
     ;;
   zoo-in-e20)
     # Table 1 in the same study (cpu-d128-e20): V2 and NNLP in-domain at d=128, L=2 for 20 epochs, seeds 0-2, so
-    # that both tables of the shipped size are trained equally long. Two lanes, about 40 minutes.
+    # that both tables of the shipped size are trained equally long. Two lanes, about 50 minutes.
+    # Its V2 seeds keep their members: the shipped ort-cpu-x86-1t ensemble, exported at the end (a fresh clone,
+    # with the result lines committed but no members, retrains the V2 seeds for their members).
     P=$RUNS/zoo-in-e20; mkdir -p $P
     for m in v2 nnlp; do for s in 0 1 2; do
-      echo "$E20_ZOO --protocol in-domain --models $m --seeds $s --out $P/in-$m-$s.jsonl"
+      keep=; [ $m = v2 ] && keep="--checkpoints $(members_of ort-cpu-x86-1t)"
+      echo "$E20_ZOO --protocol in-domain --models $m --seeds $s $keep --out $P/in-$m-$s.jsonl"
     done; done | NAR_TRAIN_LANES=${NAR_TRAIN_LANES:-2} run_jobs zoo-in-e20 "$E20_RUN"
     merge_into $OUT/cpu-zoo-d128-e20.jsonl $P/in-*.jsonl
+    ship ort-cpu-x86-1t $T/cpu-zoo-extended
     ;;
   *) echo "usage: sh training/train/reproduce.sh tensors|zoo|lofo-a|lofo-b|ablation|help|reexport|paper-size|zoo-lofo-e20|zoo-in-e20" >&2
      exit 2 ;;
