@@ -34,6 +34,12 @@ def path_of(folder, seed):
     return os.path.join(folder, "member-%d.pt" % seed)
 
 
+def saved_for(folder, seed, split):
+    """Whether member-<seed>.pt exists and was trained on this split (one without a fingerprint does not count)."""
+    path = path_of(folder, seed)
+    return os.path.exists(path) and torch.load(path, map_location="cpu").get("split") == split_fingerprint(split)
+
+
 def save(folder, model, record, split):
     """Writes the model's current state (callers pass it holding the selected state) as member-<seed>.pt."""
     os.makedirs(folder, exist_ok=True)
