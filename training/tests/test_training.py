@@ -371,6 +371,28 @@ class ProtocolAndReport(unittest.TestCase):
             with self.assertRaisesRegex(SystemExit, "--checkpoints keeps ensemble members"):
                 protocol.main(args[:5] + ["in-domain,lofo"] + args[6:])
 
+    def test_study_descriptions_name_each_section_and_its_summary_row(self):
+        with temp_dir() as tmp:
+            folder = make_folder(os.path.join(tmp, "t"), graphs=60, seed=7)
+            runs = os.path.join(tmp, "runs.jsonl")
+            with redirect_stdout(io.StringIO()):
+                protocol.main(["--tensors", folder, "--platform", "synthetic-a", "--protocol", "in-domain",
+                               "--models", "v2,nnlp", "--seeds", "0", "--epochs", "1", "--dim", "16", "--out", runs,
+                               "--quiet", "--threads", "1"])
+            studies = os.path.join(tmp, "studies.json")
+            with open(studies, "w", encoding="utf-8") as f:
+                json.dump({"synthetic": {"": {"role": "headline", "about": "One epoch on 60 graphs."}}}, f)
+            with redirect_stdout(io.StringIO()):
+                report.main([runs, "--studies", studies, "--out", tmp])
+            with open(os.path.join(tmp, "latency.md"), encoding="utf-8") as f:
+                md = f.read()
+            self.assertIn("| synthetic / synthetic-a (reference tokens) (headline) |", md)
+            self.assertIn("*Headline.* One epoch on 60 graphs.", md)
+            with open(studies, "w", encoding="utf-8") as f:
+                json.dump({"synthetic": {"": {"role": "headline"}}}, f)
+            with self.assertRaisesRegex(SystemExit, "needs exactly a \"role\" and an \"about\""):
+                report.main([runs, "--studies", studies, "--out", tmp])
+
     def test_rejects_unknown_names(self):
         with self.assertRaisesRegex(SystemExit, "unknown model 'gcn'"):
             protocol.main(["--tensors", "x", "--platform", "p", "--models", "gcn", "--out", "o"])

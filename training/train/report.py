@@ -51,6 +51,20 @@ def read_noise(paths):
     return floors
 
 
+def read_studies(path):
+    """{dataset: {tag or "": {"role", "about"}}}: what each study is for (bench/results/studies.json), so that the
+    report says which section is the headline and which an earlier budget."""
+    if not path:
+        return {}
+    with open(path, encoding="utf-8") as f:
+        studies = json.load(f)
+    for dataset, tags in studies.items():
+        for tag, text in tags.items():
+            if not isinstance(text, dict) or set(text) != {"role", "about"}:
+                raise SystemExit("error: %s: %s / %r needs exactly a \"role\" and an \"about\"" % (path, dataset, tag))
+    return studies
+
+
 def aggregate(values, higher_is_better):
     values = [v for v in values if v is not None and np.isfinite(v)]
     if not values:
@@ -212,9 +226,9 @@ def sections(lines):
     return out
 
 
-def build(lines, noise_floors=None):
+def build(lines, noise_floors=None, studies=None):
     """{section: entry} keyed "<dataset> / <platform> (<mode> tokens)" (+ " — study <tag>" for tagged studies)."""
-    noise_floors = noise_floors or {}
+    noise_floors, studies = noise_floors or {}, studies or {}
     report = {}
     for section, (study, runs) in sections(lines).items():
         by = defaultdict(list)
@@ -222,6 +236,7 @@ def build(lines, noise_floors=None):
             by[(r["protocol"], r["heldOut"], r["model"], r.get("variant") or None, r.get("tag"))].append(r)
         first = runs[0]
         entry = {"dataset": first["dataset"], "platform": first["platform"], "mode": first["mode"], "study": study,
+                 "about": studies.get(first["dataset"], {}).get(study or ""),
                  "settings": settings([r for r in runs if not r.get("tag")]),
                  "noiseFloor": noise_floors.get(first["platform"]),
                  "inDomain": in_domain_table(by), "lofo": lofo_table(by), "ablation": ablation_table(by)}
@@ -236,12 +251,13 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("runs", nargs="+", help="protocol JSON-lines files")
     p.add_argument("--noise", nargs="*", default=[], help="`nar-lens dataset noise --json` outputs (per platform)")
+    p.add_argument("--studies", default=None, help="what each study is for (bench/results/studies.json)")
     p.add_argument("--out", default="bench/results")
     args = p.parse_args(argv)
     lines = read_lines(args.runs)
     if not lines:
         raise SystemExit("error: no runs in %s" % ", ".join(args.runs))
-    report = build(lines, read_noise(args.noise))
+    report = build(lines, read_noise(args.noise), read_studies(args.studies))
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "latency.json"), "w", encoding="utf-8") as f:
         json.dump({"sources": [os.path.basename(r) for r in args.runs], "runs": len(lines), "sections": report}, f,

@@ -7,4 +7,5 @@ cd "$(dirname "$0")/../.."
 mkdir -p training/.runs
 node dist/cli.js dataset noise --dataset cpu-zoo --passes 3,4 --json > training/.runs/noise-cpu-zoo.json
 exec /usr/bin/python3 -m training.train.report bench/results/runs/*.jsonl --noise training/.runs/noise-cpu-zoo.json \
+  --studies bench/results/studies.json \
   --out bench/results

@@ -232,7 +232,8 @@ def summary_lines(report):
                 margin["points"], "met" if margin["met"] else "not met")
         else:
             unseen = "–"
-        rows.append("| %s | %s | %s | %s |" % (section, size, in_domain, unseen))
+        role = " (%s)" % entry["about"]["role"] if entry.get("about") else ""
+        rows.append("| %s%s | %s | %s | %s |" % (section, role, size, in_domain, unseen))
     if not rows:
         return []
     return ["## Summary: NAR-Former V2 against NNLP", "",
@@ -250,6 +251,9 @@ def render(report):
     out += summary_lines(report)
     for section, entry in report.items():
         out += ["## " + section, ""]
+        if entry.get("about"):
+            out += ["*%s.* %s" % (entry["about"]["role"][:1].upper() + entry["about"]["role"][1:],
+                                  entry["about"]["about"]), ""]
         if entry.get("study"):
             out += ["A separate study (protocol lines tagged `%s`); the FLOPs baselines are the main section's, "
                     "fitted on the same splits." % entry["study"], ""]
