@@ -354,8 +354,7 @@ class ProtocolAndReport(unittest.TestCase):
                 protocol.main(args)
             self.assertEqual(json.loads(out.getvalue())["written"], 0)
             self.assertTrue(os.path.exists(os.path.join(members_dir, "member-1.pt")))
-            with open(runs, encoding="utf-8") as f:
-                self.assertEqual(len(f.readlines()), 2)
+            self.assertEqual(len(lines_of(runs)), 2)
             export_args = ["--tensors", folder, "--platform", "synthetic-a", "--test-fraction", "0.1", "--dim", "16",
                            "--from-checkpoints", members_dir, "--out", os.path.join(tmp, "models"), "--quiet",
                            "--threads", "1"]

@@ -38,9 +38,10 @@ E20_RUN="--dim 128 --layers 2 --epochs 20 --tag cpu-d128-e20"
 # Where each platform's shipped members are saved (protocol.py --checkpoints, train_predictor --checkpoints).
 members_of() { case $1 in ort-cpu-x86-1t) echo $RUNS/checkpoints/$1-v2-e20 ;; *) echo $RUNS/checkpoints/$1-v2 ;; esac; }
 ship() {  # ship PLATFORM TENSOR-FOLDER: its ensemble exported from the saved members, with its parity graphs
-  n=$(ls $(members_of $1)/member-*.pt 2>/dev/null | wc -l)
-  if [ "$n" -lt 3 ]; then echo "$1: $n of 3 members saved in $(members_of $1); not exported" >&2; return 0; fi
-  train_module train_predictor --tensors $2 --platform $1 --test-fraction 0.1 --from-checkpoints $(members_of $1) \
+  saved=$(members_of $1)
+  n=$(ls $saved/member-*.pt 2>/dev/null | wc -l)
+  if [ "$n" -lt 3 ]; then echo "$1: $n of 3 members saved in $saved; not exported" >&2; return 0; fi
+  train_module train_predictor --tensors $2 --platform $1 --test-fraction 0.1 --from-checkpoints $saved \
     --out models --parity test/fixtures/shipped-parity/$1-v2-extended.json
 }
 case "$1" in
