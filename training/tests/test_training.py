@@ -230,6 +230,18 @@ class ReportChecks(unittest.TestCase):
         self.assertEqual(lofo["averages"]["v2"], {"mape": 10.0, "acc10": 60.0})
         self.assertEqual(lofo["acc10MarginOverNnlp"]["points"], 20.0)
 
+    def test_margin_per_seed_compares_each_seed_on_the_families_both_models_ran(self):
+        def runs(acc):  # {seed: Acc(10%)} -> protocol lines of one cell
+            return [{"seed": s, "selected": {"all": {"acc10": a}}} for s, a in acc.items()]
+        by = {("lofo", "a", "v2", "full", None): runs({0: 60, 1: 50}),
+              ("lofo", "a", "nnlp", None, None): runs({0: 40, 1: 45}),
+              ("lofo", "b", "v2", "full", None): runs({0: 30}),  # seed 1 of V2 on b cut short
+              ("lofo", "b", "nnlp", None, None): runs({0: 20, 1: 90}),
+              ("lofo", "a", "v2", "plain_ffn", None): runs({0: 0}),  # an ablation variant is not V2
+              ("in-domain", None, "v2", "full", None): runs({0: 99})}
+        self.assertEqual(report.margin_per_seed(by), [{"seed": 0, "points": 15.0, "families": 2},
+                                                      {"seed": 1, "points": 5.0, "families": 1}])
+
     def test_a_study_shares_the_regression_baselines_of_its_own_split_only(self):
         def line(model, train, tag=None):
             return {"dataset": "d", "platform": "p", "mode": "extended", "protocol": "in-domain", "heldOut": None,

@@ -166,7 +166,7 @@ def accumulate_gradients(model, data, batch, kind, targets, nodes_budget=None, f
         pred, _, y = run_part(model, data, part, kind, form, targets)
         part_loss = relative_squared_error(pred, y) * (len(part) / len(batch))
         part_loss.backward()
-        loss += float(part_loss)
+        loss += float(part_loss.detach())  # detached: newer PyTorch warns on a float() of a graph tensor
     return loss
 
 

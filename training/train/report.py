@@ -193,6 +193,23 @@ def checks(entry, noise):
     return out
 
 
+def margin_per_seed(by):
+    """The unseen-structure Acc(10%) margin of V2 over NNLP seed by seed, each over the held-out families both
+    models ran with that seed: the spread of the margin itself, and a fair reading when a lane left seeds uneven."""
+    acc = defaultdict(dict)  # (model, seed) -> {held-out family: Acc(10%)}
+    for (protocol, held, model, variant, _), runs in by.items():
+        if protocol == "lofo" and model in ("v2", "nnlp") and variant in (None, "full"):
+            for r in runs:
+                acc[(model, r["seed"])][held] = r["selected"]["all"]["acc10"]
+    out = []
+    for seed in sorted({s for (_, s) in acc}):
+        common = sorted(set(acc.get(("v2", seed), {})) & set(acc.get(("nnlp", seed), {})))
+        if common:
+            diff = [acc[("v2", seed)][f] - acc[("nnlp", seed)][f] for f in common]
+            out.append({"seed": seed, "points": float(np.mean(diff)), "families": len(common)})
+    return out
+
+
 def study_of(line):
     """The study a line belongs to: None for the main tables (untagged and ablation lines), else its tag."""
     tag = line.get("tag")
@@ -243,6 +260,8 @@ def build(lines, noise_floors=None, studies=None):
         entry["collapses"] = [{"protocol": r["protocol"], "heldOut": r["heldOut"], "model": r["model"], "seed": r["seed"],
                                **c} for r in runs for c in r.get("collapses") or []]
         entry["checks"] = checks(entry, entry["noiseFloor"])
+        if "acc10MarginOverNnlp" in entry["checks"].get("lofo", {}):
+            entry["checks"]["lofo"]["acc10MarginPerSeed"] = margin_per_seed(by)
         report[section] = entry
     return report
 

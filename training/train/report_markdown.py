@@ -114,9 +114,9 @@ def lofo_lines(entry):
     if partial:
         out += ["", "Not yet run: " + "; ".join("%s %s" % (MODEL_TITLES[m], ", ".join(fams))
                                                 for m, fams in checked["missing"].items()) + "."]
-    seeds = {m: max(c["mape"]["n"] for c in table[m].values() if c["mape"]) for m in models}
+    seeds = {m: seeds_text(table[m].values()) for m in models}
     split = next(iter(table[models[0]].values()))["split"]
-    out += ["", "Seeds per held-out family: " + ", ".join("%s %d" % (MODEL_TITLES[m], n) for m, n in seeds.items())
+    out += ["", "Seeds per held-out family: " + ", ".join("%s %s" % (MODEL_TITLES[m], n) for m, n in seeds.items())
             + ". Training set of one held-out run: about %d graphs (+ %d validation)." % (split["train"], split["validation"]),
             ""]
     return out
@@ -185,6 +185,11 @@ def check_lines(entry):
         m = lofo["acc10MarginOverNnlp"]
         out.append("Unseen-structure Acc(10%%) margin over NNLP: %+.2f points (target ≥ %.0f): %s." % (
             m["points"], m["target"], "met" if m["met"] else "NOT met"))
+        per_seed = lofo.get("acc10MarginPerSeed", [])
+        if len(per_seed) > 1:
+            out.append("The same margin seed by seed (over the families both models ran with that seed): " + ", ".join(
+                "seed %d %+.2f (%s)" % (m["seed"], m["points"], "%d famil%s" % (m["families"], "y" if m["families"] == 1 else "ies")) for m in per_seed)
+                + ".")
     return (["### Checks (computed from the tables above)", ""] + ["- " + line for line in out] + [""]) if out else []
 
 

@@ -24,7 +24,7 @@ run_jobs() {  # run_jobs NAME "arguments every job shares"
 }
 merge_into() {  # merge_into COMMITTED.jsonl PER-JOB-FILE...: the committed lines plus the new runs, each run once
   out=$1; shift
-  { cat "$out" 2>/dev/null; cat "$@" 2>/dev/null; } | /usr/bin/python3 -m training.train.merge_runs > "$out.merged"
+  { cat "$out" 2>/dev/null; cat "$@" 2>/dev/null; } | "${PYTHON:-/usr/bin/python3}" -m training.train.merge_runs > "$out.merged"
   mv "$out.merged" "$out"
   [ -s "$out" ] || rm -f "$out"  # nothing committed and nothing finished: no empty file
 }
@@ -87,15 +87,15 @@ case "$1" in
     for p in ${*:-$HELP_PLATFORMS}; do
       P=$RUNS/help-$p; mkdir -p $P
       H="--tensors $T/help-$p --platform $p --skip-done-in $OUT/help-$p.jsonl"
-      {
-        for m in v2 nnlp; do for s in 0 1 2; do
+      {  # seed by seed, both models: a lane stopped by NAR_LANE_SECONDS leaves whole seeds behind
+        echo "$H --protocol in-domain,lofo --models flops,flops_mac --out $P/flops.jsonl"
+        for s in 0 1 2; do for m in v2 nnlp; do
           keep=; [ $m = v2 ] && keep="--checkpoints $(members_of $p)"
           echo "$H --protocol in-domain --models $m --seeds $s --epochs 6 $keep --out $P/in-$m-$s.jsonl"
           for f in nb201 fbnet ofa; do  # a space the platform lacks has no job to run
             echo "$H --protocol lofo --families $f --models $m --seeds $s --epochs 4 --out $P/lofo-$f-$m-$s.jsonl"
           done
         done; done
-        echo "$H --protocol in-domain,lofo --models flops,flops_mac --out $P/flops.jsonl"
       } | NAR_TRAIN_LANES=${NAR_TRAIN_LANES:-2} run_jobs help-$p "$SIZE"
       merge_into $OUT/help-$p.jsonl $P/*.jsonl
       ship $p $T/help-$p
