@@ -3,6 +3,7 @@ protocol runner + report on a small synthetic folder."""
 import io
 import json
 import os
+import sys
 import unittest
 from contextlib import redirect_stdout
 
@@ -271,6 +272,33 @@ class MergeRuns(unittest.TestCase):
                                                     "seed": seed, "platform": "p", "tag": "t", "mape": mape})
         merged = merge_runs.merge([line("a", 0, 1), "\n", line("b", 0, 2), line("a", 0, 9), line("a", 1, 3)])
         self.assertEqual([json.loads(m)["mape"] for m in merged], [1, 2, 3])
+
+    def test_the_lanes_merge_keeps_new_runs_when_nothing_is_committed_yet(self):
+        # reproduce.sh runs under `set -e`; its merge once lost every finished run of a lane whose committed file
+        # did not exist yet. The function is taken from the script itself and run the way the script runs it.
+        import re
+        import subprocess
+        script = os.path.join(os.path.dirname(__file__), "..", "train", "reproduce.sh")
+        with open(script, encoding="utf-8") as f:
+            function = re.search(r"^merge_into\(\) \{.*?^\}", f.read(), re.S | re.M).group(0)
+        line = lambda seed: json.dumps({"protocol": "lofo", "heldOut": "a", "model": "v2", "variant": "full",
+                                        "seed": seed, "platform": "p"}) + "\n"
+        with temp_dir() as tmp:
+            jobs = []
+            for seed in (0, 1):
+                jobs.append(os.path.join(tmp, "job-%d.jsonl" % seed))
+                with open(jobs[-1], "w", encoding="utf-8") as f:
+                    f.write(line(seed))
+            committed = os.path.join(tmp, "committed.jsonl")
+            run = lambda *files: subprocess.run(["sh", "-ec", function + '\nmerge_into "$@"', "sh", committed, *files],
+                                                check=True, env=dict(os.environ, PYTHON=sys.executable),
+                                                cwd=os.path.join(os.path.dirname(__file__), "..", ".."))
+            run(*jobs)
+            with open(committed, encoding="utf-8") as f:
+                self.assertEqual([json.loads(l)["seed"] for l in f], [0, 1])
+            run(jobs[1], jobs[0])  # a second merge adds nothing twice
+            with open(committed, encoding="utf-8") as f:
+                self.assertEqual([json.loads(l)["seed"] for l in f], [0, 1])
 
 
 class ProtocolAndReport(unittest.TestCase):

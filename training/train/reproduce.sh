@@ -24,7 +24,9 @@ run_jobs() {  # run_jobs NAME "arguments every job shares"
 }
 merge_into() {  # merge_into COMMITTED.jsonl PER-JOB-FILE...: the committed lines plus the new runs, each run once
   out=$1; shift
-  { cat "$out" 2>/dev/null; cat "$@" 2>/dev/null; } | "${PYTHON:-/usr/bin/python3}" -m training.train.merge_runs > "$out.merged"
+  # One cat, made to succeed: under `set -e` a failing cat (no committed file yet) would end the group early and
+  # pipe nothing, and the finished runs would be lost.
+  { cat "$out" "$@" 2>/dev/null || true; } | "${PYTHON:-/usr/bin/python3}" -m training.train.merge_runs > "$out.merged"
   mv "$out.merged" "$out"
   [ -s "$out" ] || rm -f "$out"  # nothing committed and nothing finished: no empty file
 }
