@@ -188,8 +188,8 @@ def check_lines(entry):
         per_seed = lofo.get("acc10MarginPerSeed", [])
         if len(per_seed) > 1:
             out.append("The same margin seed by seed (over the families both models ran with that seed): " + ", ".join(
-                "seed %d %+.2f (%s)" % (m["seed"], m["points"], "%d famil%s" % (m["families"], "y" if m["families"] == 1 else "ies")) for m in per_seed)
-                + ".")
+                "seed %d %+.2f (%d famil%s)" % (m["seed"], m["points"], m["families"], "y" if m["families"] == 1 else "ies")
+                for m in per_seed) + ".")
     return (["### Checks (computed from the tables above)", ""] + ["- " + line for line in out] + [""]) if out else []
 
 
