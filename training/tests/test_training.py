@@ -239,6 +239,7 @@ class ReportChecks(unittest.TestCase):
               ("lofo", "b", "v2", "full", None): runs({0: 30}),  # seed 1 of V2 on b cut short
               ("lofo", "b", "nnlp", None, None): runs({0: 20, 1: 90}),
               ("lofo", "a", "v2", "plain_ffn", None): runs({0: 0}),  # an ablation variant is not V2
+              ("lofo", "a", "nnlp", None, "ablation"): runs({0: 0}),  # nor is a tagged run part of the table
               ("in-domain", None, "v2", "full", None): runs({0: 99})}
         self.assertEqual(report.margin_per_seed(by), [{"seed": 0, "points": 15.0, "families": 2},
                                                       {"seed": 1, "points": 5.0, "families": 1}])

@@ -160,9 +160,10 @@ def in_domain_detail(v2, other):
     return {"familiesV2LowerMape": better, "families": len(fams), "mapeDiffSeedSpread": spread}
 
 
-def checks(entry, noise):
+def checks(entry, noise, by=None):
     """The issue's acceptance comparisons, computed: V2 against each baseline in-domain and unseen-structure,
-    in-domain MAPE against 2x the label noise floor, the unseen-structure Acc(10%) margin over NNLP."""
+    in-domain MAPE against 2x the label noise floor, the unseen-structure Acc(10%) margin over NNLP (and, given the
+    section's runs `by`, the same margin seed by seed)."""
     out = {}
     ind = entry["inDomain"]
     if "v2" in ind:
@@ -190,6 +191,8 @@ def checks(entry, noise):
         if "nnlp" in averages and averages["nnlp"]["acc10"] is not None:
             margin = averages["v2"]["acc10"] - averages["nnlp"]["acc10"]
             out["lofo"]["acc10MarginOverNnlp"] = {"points": margin, "target": 8.0, "met": margin >= 8.0}
+            if by is not None:
+                out["lofo"]["acc10MarginPerSeed"] = margin_per_seed(by)
     return out
 
 
@@ -197,8 +200,9 @@ def margin_per_seed(by):
     """The unseen-structure Acc(10%) margin of V2 over NNLP seed by seed, each over the held-out families both
     models ran with that seed: the spread of the margin itself, and a fair reading when a lane left seeds uneven."""
     acc = defaultdict(dict)  # (model, seed) -> {held-out family: Acc(10%)}
-    for (protocol, held, model, variant, _), runs in by.items():
-        if protocol == "lofo" and model in ("v2", "nnlp") and variant in (None, "full"):
+    for (protocol, held, model, variant, tag), runs in by.items():
+        # the runs lofo_table reads: untagged, V2 in full
+        if protocol == "lofo" and model in ("v2", "nnlp") and variant in (None, "full") and tag is None:
             for r in runs:
                 acc[(model, r["seed"])][held] = r["selected"]["all"]["acc10"]
     out = []
@@ -259,9 +263,7 @@ def build(lines, noise_floors=None, studies=None):
                  "inDomain": in_domain_table(by), "lofo": lofo_table(by), "ablation": ablation_table(by)}
         entry["collapses"] = [{"protocol": r["protocol"], "heldOut": r["heldOut"], "model": r["model"], "seed": r["seed"],
                                **c} for r in runs for c in r.get("collapses") or []]
-        entry["checks"] = checks(entry, entry["noiseFloor"])
-        if "acc10MarginOverNnlp" in entry["checks"].get("lofo", {}):
-            entry["checks"]["lofo"]["acc10MarginPerSeed"] = margin_per_seed(by)
+        entry["checks"] = checks(entry, entry["noiseFloor"], by)
         report[section] = entry
     return report
 
