@@ -20,7 +20,7 @@ interface ManifestEntry {
   tokenizer: { mode: string; vocabularyVersion: string };
   trainedOn: { dataset: string; train: number; validation: number; families: string[] };
   architecture: { model: string; dim: number; parametersPerMember: number };
-  ensemble: { members: { seed: number; validationMape: number }[] };
+  ensemble: { members: { seed: number; validationMape: number; outputScale: number }[] };
   validation: { n: number; mape: number; acc10: number; kendall: number };
   interval: { spreadScale: number; coverage: number };
 }
@@ -91,6 +91,8 @@ test('manifest and side-car describe the exported ensemble', { skip: skip ? `ski
   assert.deepEqual(v2.tokenizer, { mode: 'reference', vocabularyVersion: 'synthetic-0', tokens: 'features' });
   assert.deepEqual(v2.inputs.tokenDim, 152);
   assert.deepEqual(v2.ensemble.members.map((m) => m.seed), [0, 1, 2]);
+  // each member's validation-fitted output scale is recorded (and, inside the graph, covered by the parity check)
+  assert.ok(v2.ensemble.members.every((m) => Number.isFinite(m.outputScale) && m.outputScale > 0));
   assert.ok(v2.trainedOn.train > v2.trainedOn.validation && v2.trainedOn.validation === v2.validation.n);
   assert.deepEqual(v2.trainedOn.families, ['alpha', 'beta', 'gamma']);
   assert.ok(Number.isFinite(v2.validation.mape) && v2.validation.mape > 0);

@@ -168,6 +168,32 @@ class EnsembleParts(unittest.TestCase):
         self.assertAlmostEqual(small["achievedOnValidation"], 22 / 24)
         self.assertGreater(cal["spreadScale"], 0)
 
+    def test_output_scale_minimises_the_relative_loss_and_undoes_a_global_bias(self):
+        rng = np.random.default_rng(3)
+        y = rng.uniform(1, 10, 300)
+        low = 0.96 * y * (1 + rng.normal(0, 0.03, 300))  # a member 4 % low everywhere, 3 % noise
+        s = ensemble.fit_output_scale(y, low)
+        loss = lambda k: np.mean((k * low / y - 1) ** 2)
+        self.assertLess(loss(s), min(loss(s * 0.999), loss(s * 1.001)))  # the minimum, not just better
+        self.assertAlmostEqual(s, 1 / 0.96, delta=0.01)
+        self.assertAlmostEqual(ensemble.fit_output_scale(y, y), 1.0)
+
+    def test_the_exported_module_multiplies_each_member_by_its_scale(self):
+        class Constant(torch.nn.Module):  # a member that predicts `value` for any graph
+            def __init__(self, value):
+                super().__init__()
+                self.value = value
+
+            def forward_edges(self, tokens, src, dst, static, graph=None, distinct=True):
+                return torch.full((1,), self.value), torch.zeros(1, 4)
+        module = export.EnsembleModule([Constant(2.0), Constant(4.0)], "edges", scales=[1.5, 0.5])
+        mean, _, members = module(torch.zeros(3, 152), torch.zeros(0, dtype=torch.int64),
+                                  torch.zeros(0, dtype=torch.int64), torch.zeros(1, 40))
+        self.assertEqual(members.tolist(), [[3.0, 2.0]])
+        self.assertEqual(mean.tolist(), [2.5])
+        with self.assertRaisesRegex(ValueError, "1 output scales for 2 members"):
+            export.EnsembleModule([Constant(2.0), Constant(4.0)], "edges", scales=[1.0])
+
     def test_ood_flags_shifted_embeddings(self):
         rng = np.random.default_rng(1)
         train = rng.normal(0, 1, (300, 16))
@@ -395,6 +421,16 @@ class ProtocolAndReport(unittest.TestCase):
                 protocol.main(args)
             self.assertEqual(json.loads(out.getvalue())["written"], 0)
             self.assertTrue(os.path.exists(os.path.join(members_dir, "member-1.pt")))
+            self.assertEqual(len(lines_of(runs)), 2)
+            # Members of another schedule in the same folder are not this run's: retrained, lines kept.
+            longer = list(args)
+            longer[args.index("--epochs") + 1] = "2"
+            with redirect_stdout(io.StringIO()) as out:
+                protocol.main(longer)
+            self.assertEqual(json.loads(out.getvalue())["written"], 0)
+            for seed in (0, 1):
+                saved = torch.load(os.path.join(members_dir, "member-%d.pt" % seed), map_location="cpu")
+                self.assertEqual(saved["record"]["config"]["epochs"], 2)
             self.assertEqual(len(lines_of(runs)), 2)
             export_args = ["--tensors", folder, "--platform", "synthetic-a", "--test-fraction", "0.1", "--dim", "16",
                            "--from-checkpoints", members_dir, "--out", os.path.join(tmp, "models"), "--quiet",

@@ -7,7 +7,8 @@ ONNX interface (models/README.md), opset 17. Two input forms; the manifest entry
   dense    (older predictors; dynamic B and N) tokens [B,N,F], adjacency [B,N,N] (symmetric 0/1, no self-loops,
            zero padding), node_mask [B,N] (1 = real node), static [B,S], all float32. O(N^2 d).
   outputs  latency_ms [B] (mean of the members), embedding [B,D] (member 0's sum readout, for the OOD check),
-           latency_members [B,M] (each member's prediction, for the interval); B = 1 in the edge form.
+           latency_members [B,M] (each member's prediction, for the interval); B = 1 in the edge form. Each
+           member's prediction is already multiplied by its output scale (ensemble.py), a constant in the graph.
 All members live in one graph so that the runtime opens one session per platform.
 """
 import datetime
@@ -41,14 +42,19 @@ DYNAMIC_AXES = {
 
 
 class EnsembleModule(nn.Module):
-    """Every member in one module; `form` picks the members' dense `forward` or their `forward_edges`."""
+    """Every member in one module; `form` picks the members' dense `forward` or their `forward_edges`; each
+    member's latency is multiplied by its output scale (validation-fitted, ensemble.fit_output_scale)."""
 
-    def __init__(self, members, form=DEFAULT_FORM):
+    def __init__(self, members, form=DEFAULT_FORM, scales=None):
         super().__init__()
         if form not in INPUT_FORMS:
             raise ValueError("unknown input form %r (known: %s)" % (form, ", ".join(INPUT_FORMS)))
+        if scales is not None and len(scales) != len(members):
+            raise ValueError("%d output scales for %d members" % (len(scales), len(members)))
         self.members = nn.ModuleList(members)
         self.form = form
+        self.register_buffer("scales", torch.tensor(scales if scales is not None else [1.0] * len(members),
+                                                    dtype=torch.float32))
 
     def forward(self, tokens, graph_a, graph_b, static):
         """(tokens, adjacency, node_mask, static) in the dense form, (tokens, edge_src, edge_dst, static) in the
@@ -60,7 +66,7 @@ class EnsembleModule(nn.Module):
             preds.append(latency)
             if i == 0:
                 embedding = emb
-        stacked = torch.stack(preds, dim=-1)
+        stacked = torch.stack(preds, dim=-1) * self.scales
         return stacked.mean(-1), embedding, stacked
 
 
@@ -80,8 +86,8 @@ def example_inputs(form, token_dim, static_dim):
     return torch.zeros(2, 5, token_dim), torch.zeros(2, 5, 5), torch.ones(2, 5), torch.zeros(2, static_dim)
 
 
-def export_onnx(members, path, token_dim, static_dim, form=DEFAULT_FORM):
-    module = EnsembleModule(members, form).eval()
+def export_onnx(members, path, token_dim, static_dim, form=DEFAULT_FORM, scales=None):
+    module = EnsembleModule(members, form, scales).eval()
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     with warnings.catch_warnings():
         # torch 1.13 warns about prim::Constant shape inference on every export; the parity test covers it
@@ -178,7 +184,8 @@ def export_ensemble(members, records, summary, data, platform, model_name, out_d
     static_dim = data.static.shape[1] if kind == "v2" else data.static_raw.shape[1]
     predictor_id = "%s-%s-%s" % (platform, model_name, data.meta["mode"])
     onnx_path = os.path.join(out_dir, predictor_id + ".onnx")
-    module = export_onnx(members, onnx_path, token_dim, static_dim, form)
+    scales = summary["outputScales"]
+    module = export_onnx(members, onnx_path, token_dim, static_dim, form, scales)
     config = records[0]["config"]
     entry = {
         "id": predictor_id,
@@ -198,10 +205,13 @@ def export_ensemble(members, records, summary, data, platform, model_name, out_d
                          "layers": config["layers"], "headHidden": config["head_hidden"],
                          "parametersPerMember": records[0]["parameters"]},
         "training": {"epochs": config["epochs"], "lr": config["lr"], "batchSize": config["batch_size"],
-                     "loss": "relative squared error", "selection": "best validation MAPE"},
+                     "loss": "relative squared error", "selection": "best validation MAPE",
+                     "outputScale": "one factor per member, fitted on the validation split"},
         "ensemble": {"members": [{"seed": r["seed"], "validationMape": r["val_mape"], "bestEpoch": r["best_epoch"],
-                                  "steps": r["steps"]} for r in records]},
+                                  "steps": r["steps"], "outputScale": round(s, 6)}
+                                 for r, s in zip(records, scales)]},
         "validation": summary["validation"],
+        "validationUnscaled": summary["validationUnscaled"],
         **({"test": test} if test is not None else {}),
         "interval": summary["interval"],
         "ood": {"threshold": summary["ood"].threshold, "quantile": summary["ood"].quantile,

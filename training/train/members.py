@@ -34,10 +34,25 @@ def path_of(folder, seed):
     return os.path.join(folder, "member-%d.pt" % seed)
 
 
-def saved_for(folder, seed, split):
-    """Whether member-<seed>.pt exists and was trained on this split (one without a fingerprint does not count)."""
+# The settings that make two members different models (budgets and the batch form change no number).
+TRAINING_KEYS = ("epochs", "lr", "batch_size", "warmup", "dim", "layers", "head_hidden", "variant", "max_steps")
+
+
+def same_training(saved_config, config):
+    full = {**loop.DEFAULTS, **config}
+    return all(saved_config.get(k, loop.DEFAULTS[k]) == full[k] for k in TRAINING_KEYS)
+
+
+def saved_for(folder, seed, split, config=None):
+    """Whether member-<seed>.pt exists and was trained on this split (one without a fingerprint does not count)
+    and, when `config` is given, with these training settings: a member of another schedule or size in the
+    same folder is not this run's member (it is retrained and replaced)."""
     path = path_of(folder, seed)
-    return os.path.exists(path) and torch.load(path, map_location="cpu").get("split") == split_fingerprint(split)
+    if not os.path.exists(path):
+        return False
+    saved = torch.load(path, map_location="cpu")
+    return saved.get("split") == split_fingerprint(split) and (
+        config is None or same_training(saved["record"]["config"], config))
 
 
 def save(folder, model, record, split):

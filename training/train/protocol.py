@@ -213,9 +213,11 @@ def main(argv=None):
                     jobs.extend((m, v, s) for s in parse_seeds(args.seeds))
         for model_name, variant, seed in jobs:
             key = (protocol, held_out, model_name, variant, seed, args.platform, args.tag)
-            # With --checkpoints a run is done when its member is saved too, for this split: result lines are
-            # committed, members are not, so a fresh clone retrains the member (and keeps the committed line).
-            member_missing = bool(args.checkpoints) and not members.saved_for(args.checkpoints, seed, split)
+            # With --checkpoints a run is done when its member is saved too, for this split and these settings:
+            # result lines are committed, members are not, so a fresh clone retrains the member (and keeps the
+            # committed line).
+            member_missing = bool(args.checkpoints) and not members.saved_for(
+                args.checkpoints, seed, split, {**config, "variant": variant or "full"})
             if key in done and not member_missing:
                 continue
             log("%s %s %s %s seed %d" % (protocol, held_out or "", model_name, variant or "", seed))

@@ -37,8 +37,9 @@ HELP_PLATFORMS="gpu-titan-rtx-bs1 cpu-xeon-gold-6226"
 # runs merged into one file.
 E20_ZOO="--tensors $T/cpu-zoo-extended --platform ort-cpu-x86-1t --skip-done-in $OUT/cpu-zoo-d128-e20.jsonl"
 E20_RUN="--dim 128 --layers 2 --epochs 20 --tag cpu-d128-e20"
-# Where each platform's shipped members are saved (protocol.py --checkpoints, train_predictor --checkpoints).
-members_of() { case $1 in ort-cpu-x86-1t) echo $RUNS/checkpoints/$1-v2-e20 ;; *) echo $RUNS/checkpoints/$1-v2 ;; esac; }
+# Where each platform's shipped members are saved (protocol.py --checkpoints, train_predictor --checkpoints). A
+# member saved there by another schedule or size is not taken for this lane's: protocol.py retrains and replaces it.
+members_of() { echo $RUNS/checkpoints/$1-v2; }
 ship() {  # ship PLATFORM TENSOR-FOLDER: its ensemble exported from the saved members, with its parity graphs
   saved=$(members_of $1)
   n=$(ls $saved/member-*.pt 2>/dev/null | wc -l)

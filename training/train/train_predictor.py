@@ -98,7 +98,8 @@ def main(argv=None):
     trained_on = {"mode": data.meta["mode"], "train": int(len(train_idx)), "validation": int(len(val_idx)),
                   "test": int(len(test_idx)), "splitSeed": args.split_seed,
                   "families": sorted(set(data.families[i] for i in np.concatenate([train_idx, val_idx])))}
-    test = ensemble_test_metrics(args.model, data, args.platform, members, test_idx) if len(test_idx) else None
+    test = (ensemble_test_metrics(args.model, data, args.platform, members, summary["outputScales"], test_idx)
+            if len(test_idx) else None)
     entry = export.export_ensemble(members, records, summary, data, args.platform, args.model, args.out, trained_on,
                                    parity_indices=val_idx[:4], parity_path=args.parity, test=test)
     print(json.dumps({"id": entry["id"], "file": entry["file"], "validation": entry["validation"],
@@ -123,12 +124,15 @@ def member_hook(args, data, split, log):
     return on_member
 
 
-def ensemble_test_metrics(model_name, data, platform, members, test_idx):
-    """The members' mean on the held-out test split, overall and per family."""
+def ensemble_test_metrics(model_name, data, platform, members, scales, test_idx):
+    """The shipped prediction (the mean of the scaled members) on the held-out test split, overall and per family,
+    and the unscaled mean's overall metrics beside it."""
     _, targets = data.labelled(platform)
     kind = loop.model_kind(model_name)
-    mean = np.mean([loop.predict(m, data, test_idx, kind)[0] for m in members], axis=0)
-    return metrics.summary_by_family(targets[test_idx], mean, np.asarray(data.families)[test_idx])
+    raw = np.array([loop.predict(m, data, test_idx, kind)[0] for m in members])
+    scaled = np.mean(raw * np.asarray(scales)[:, None], axis=0)
+    out = metrics.summary_by_family(targets[test_idx], scaled, np.asarray(data.families)[test_idx])
+    return {**out, "allUnscaled": metrics.summary(targets[test_idx], raw.mean(0))}
 
 
 if __name__ == "__main__":
