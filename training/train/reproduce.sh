@@ -130,9 +130,11 @@ case "$1" in
   zoo-lofo-e20)
     # Table 2 at the shipped size, trained as long as the paper-size study: d=128, L=2, 20 epochs (tagged
     # cpu-d128-e20), V2 and NNLP with each family held out in turn; NAR_LOFO_SEEDS="0 1 2" (default 0). Two
-    # 1-thread lanes on 2 cores (NAR_TRAIN_LANES), about 2 h 20 min per seed; V2 jobs first (the long ones).
+    # 1-thread lanes on 2 cores (NAR_TRAIN_LANES), about 2 h 20 min per seed; family by family, both models, so
+    # that a lane stopped by NAR_LANE_SECONDS leaves whole families (the report compares the models per seed over
+    # the families both ran).
     P=$RUNS/zoo-lofo-e20; mkdir -p $P
-    for m in v2 nnlp; do for s in ${NAR_LOFO_SEEDS:-0}; do for f in $(echo $FAMS_A,$FAMS_B | tr , ' '); do
+    for s in ${NAR_LOFO_SEEDS:-0}; do for f in $(echo $FAMS_A,$FAMS_B | tr , ' '); do for m in v2 nnlp; do
       echo "$E20_ZOO --protocol lofo --families $f --models $m --seeds $s --out $P/lofo-$f-$m-$s.jsonl"
     done; done; done | NAR_TRAIN_LANES=${NAR_TRAIN_LANES:-2} run_jobs zoo-lofo-e20 "$E20_RUN"
     merge_into $OUT/cpu-zoo-d128-e20.jsonl $P/lofo-*.jsonl
