@@ -23,7 +23,7 @@ interface Entry {
   inputs: { names?: string[] };
   tokenizer: { mode: string; vocabularyVersion: string };
   validation: { mape: number; n: number };
-  test?: { all: { mape: number; n: number } };
+  test?: { all: { mape: number; n: number }; intervalCoverage: number };
 }
 
 const manifest = JSON.parse(readFileSync(join(MODELS, 'manifest.json'), 'utf8')) as { predictors: Entry[] };
@@ -37,6 +37,8 @@ test('models/ ships at least one predictor, and every entry has its file, hash, 
     assert.equal(e.inputForm, 'edges', `${e.id}: shipped predictors use the edge form (O(E·d) inference)`);
     assert.ok(e.validation.n > 0 && Number.isFinite(e.validation.mape), `${e.id}: validation metrics`);
     if (e.test) assert.ok(e.test.all.n > 0 && Number.isFinite(e.test.all.mape), `${e.id}: test metrics`);
+    // The interval is calibrated for 90 % on validation; on the held-out test graphs it must hold about as much.
+    if (e.test) assert.ok(e.test.intervalCoverage >= 0.85, `${e.id}: the interval holds ${e.test.intervalCoverage} of the test graphs`);
   }
   const files = new Set(manifest.predictors.flatMap((e) => [e.file, `${e.id}.json`]));
   const stray = readdirSync(MODELS).filter((f) => !files.has(f) && f !== 'manifest.json' && f !== 'README.md');

@@ -178,6 +178,14 @@ class EnsembleParts(unittest.TestCase):
         self.assertAlmostEqual(s, 1 / 0.96, delta=0.01)
         self.assertAlmostEqual(ensemble.fit_output_scale(y, y), 1.0)
 
+    def test_interval_coverage_counts_the_runtime_interval_with_its_relative_floor(self):
+        members = np.array([[10.0, 10.0], [9.0, 11.0]]).T  # [members, graphs]: graph 0 agreed, graph 1 std 1
+        calibration = {"spreadScale": 2.0, "relativeErrorQ": 0.05}
+        # graph 0: 10 ± the floor 0.5; graph 1: 10 ± 2 * 1
+        self.assertEqual(ensemble.interval_coverage([10.4, 11.9], members, calibration), 1.0)
+        self.assertEqual(ensemble.interval_coverage([10.6, 11.9], members, calibration), 0.5)
+        self.assertEqual(ensemble.interval_coverage([10.6, 12.1], members, calibration), 0.0)
+
     def test_the_exported_module_multiplies_each_member_by_its_scale(self):
         class Constant(torch.nn.Module):  # a member that predicts `value` for any graph
             def __init__(self, value):

@@ -103,6 +103,15 @@ def calibrate_interval(y_true, member_preds, coverage=0.9):
             "relativeErrorQ": float(np.quantile(rel, coverage))}
 
 
+def interval_coverage(y_true, member_preds, calibration):
+    """The share of graphs whose latency falls inside the interval the runtime shows (src/core/predict/
+    interval.ts): mean ± max(spreadScale * std(members), relativeErrorQ * mean)."""
+    member_preds = np.asarray(member_preds, dtype=np.float64)
+    mean = member_preds.mean(0)
+    half = np.maximum(calibration["spreadScale"] * member_preds.std(0), calibration["relativeErrorQ"] * np.abs(mean))
+    return float(np.mean(np.abs(np.asarray(y_true) - mean) <= half + 1e-12))
+
+
 def fit_output_scale(y_true, pred):
     """The s minimising mean((s * pred / y - 1)^2) over these graphs: sum(r) / sum(r^2), r = pred / y."""
     r = np.asarray(pred, dtype=np.float64) / np.asarray(y_true, dtype=np.float64)

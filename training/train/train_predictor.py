@@ -98,8 +98,7 @@ def main(argv=None):
     trained_on = {"mode": data.meta["mode"], "train": int(len(train_idx)), "validation": int(len(val_idx)),
                   "test": int(len(test_idx)), "splitSeed": args.split_seed,
                   "families": sorted(set(data.families[i] for i in np.concatenate([train_idx, val_idx])))}
-    test = (ensemble_test_metrics(args.model, data, args.platform, members, summary["outputScales"], test_idx)
-            if len(test_idx) else None)
+    test = ensemble_test_metrics(args.model, data, args.platform, members, summary, test_idx) if len(test_idx) else None
     entry = export.export_ensemble(members, records, summary, data, args.platform, args.model, args.out, trained_on,
                                    parity_indices=val_idx[:4], parity_path=args.parity, test=test)
     print(json.dumps({"id": entry["id"], "file": entry["file"], "validation": entry["validation"],
@@ -124,15 +123,17 @@ def member_hook(args, data, split, log):
     return on_member
 
 
-def ensemble_test_metrics(model_name, data, platform, members, scales, test_idx):
+def ensemble_test_metrics(model_name, data, platform, members, summary, test_idx):
     """The shipped prediction (the mean of the scaled members) on the held-out test split, overall and per family,
-    and the unscaled mean's overall metrics beside it."""
+    the unscaled mean's overall metrics, and the share of test graphs inside the interval the runtime shows."""
     _, targets = data.labelled(platform)
+    y = targets[test_idx]
     kind = loop.model_kind(model_name)
     raw = np.array([loop.predict(m, data, test_idx, kind)[0] for m in members])
-    scaled = np.mean(raw * np.asarray(scales)[:, None], axis=0)
-    out = metrics.summary_by_family(targets[test_idx], scaled, np.asarray(data.families)[test_idx])
-    return {**out, "allUnscaled": metrics.summary(targets[test_idx], raw.mean(0))}
+    scaled = raw * np.asarray(summary["outputScales"])[:, None]
+    out = metrics.summary_by_family(y, scaled.mean(0), np.asarray(data.families)[test_idx])
+    return {**out, "allUnscaled": metrics.summary(y, raw.mean(0)),
+            "intervalCoverage": ensemble.interval_coverage(y, scaled, summary["interval"])}
 
 
 if __name__ == "__main__":
