@@ -38,7 +38,8 @@ export function isModelReport(v: unknown): v is ModelReport {
   if (p.status === 'ok') {
     if (typeof p.executionProvider !== 'string' || !Array.isArray(p.platforms)) return false;
     const reasons = (r: unknown) => r === undefined || (Array.isArray(r) && r.every((s) => typeof s === 'string'));
-    if (!p.platforms.every((x) => isObj(x) && typeof x.platform === 'string' && isNum(x.latencyMs) && isNum(x.low) && isNum(x.high) && reasons(x.oodReasons))) return false;
+    const heldOut = (h: unknown) => h === undefined || (isObj(h) && isNum(h.mape) && isNum(h.graphs) && (h.insideInterval === undefined || isNum(h.insideInterval)));
+    if (!p.platforms.every((x) => isObj(x) && typeof x.platform === 'string' && isNum(x.latencyMs) && isNum(x.low) && isNum(x.high) && reasons(x.oodReasons) && heldOut(x.heldOut))) return false;
   } else if (p.status !== 'none' && p.status !== 'error') return false;
   return true;
 }

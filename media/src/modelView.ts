@@ -5,7 +5,7 @@ import { el, kv, vscodeApi } from './dom';
 import { barChart } from './charts';
 import { parseToModelView, type ToModelView } from './messages';
 import type { LayerRow, ModelReport, MeasureResult } from '../../src/server/protocol';
-import { flops, params, bytes, latency, oodText, unknownOpsText, si, ms } from '../../src/extension/format';
+import { flops, params, bytes, latency, oodText, heldOutText, unknownOpsText, si, ms } from '../../src/extension/format';
 
 type SortKey = 'index' | 'name' | 'opType' | 'outputShape' | 'flops' | 'params' | 'memory' | 'measured';
 interface State {
@@ -79,15 +79,22 @@ function predictionSection(r: ModelReport, platform: string): HTMLElement {
   } else if (p.status === 'error') {
     box.appendChild(el('div', { cls: 'error', text: `Prediction failed: ${p.message}` }));
   } else {
-    const t = el('table', {}, el('tr', {}, el('th', { text: 'Platform' }), el('th', { text: 'Latency', cls: 'num' }), el('th', { text: 'Interval', cls: 'num' })));
+    const t = el('table', {}, el('tr', {}, el('th', { text: 'Platform' }), el('th', { text: 'Latency', cls: 'num' }), el('th', { text: 'Interval', cls: 'num' }),
+      el('th', { text: 'Predictor error on held-out networks', cls: 'num' })));
     for (const x of p.platforms) {
       const row = el('tr', { cls: x.platform === platform ? 'chosen' : '' },
         el('td', { text: x.platform + (x.platform === platform ? ' (chosen)' : '') }),
         el('td', { text: latency(x), cls: 'num' }),
-        el('td', { text: `${x.low.toFixed(2)}–${x.high.toFixed(2)} ms`, cls: 'num' }));
+        el('td', { text: `${x.low.toFixed(2)}–${x.high.toFixed(2)} ms`, cls: 'num' }),
+        el('td', { text: x.heldOut ? `${x.heldOut.mape.toFixed(1)} %` : 'not stated', cls: 'num' }));
+      row.title = heldOutText(x) ?? '';
       t.appendChild(row);
     }
     box.appendChild(t);
+    if (p.platforms.some((x) => x.heldOut)) {
+      box.appendChild(el('p', { cls: 'muted', text: 'Held-out error: the mean relative error on networks of the predictor\'s own training data that it never saw. '
+        + 'Networks unlike that data can be off by more; the out-of-distribution notes below say when a model is one.' }));
+    }
     // Why a platform's prediction is out of distribution, under the table (the tooltip and hover say it too).
     for (const x of p.platforms) {
       const ood = oodText(x);

@@ -42,6 +42,15 @@ export function oodText(p: PlatformPrediction | undefined): string | undefined {
   return p?.oodReasons?.length ? `out of distribution: ${p.oodReasons.join('; ')}` : undefined;
 }
 
+/** "predictor error on held-out networks: 2.7 % (2562 networks, 93.7 % inside their interval)", or undefined
+ *  when the predictor's manifest states no test figures. */
+export function heldOutText(p: PlatformPrediction | undefined): string | undefined {
+  const h = p?.heldOut;
+  if (!h) return undefined;
+  const inside = h.insideInterval !== undefined ? `, ${(100 * h.insideInterval).toFixed(1)} % inside their interval` : '';
+  return `predictor error on held-out networks: ${h.mape.toFixed(1)} % (${h.graphs} networks${inside})`;
+}
+
 /** The chosen platform's prediction, or the first one when the setting names none that exists. */
 export function pickPlatform(report: ModelReport, platform: string): PlatformPrediction | undefined {
   if (report.prediction.status !== 'ok') return undefined;
@@ -72,6 +81,8 @@ export function tooltip(report: ModelReport, platform: string): string {
     `${flops(report.totals.flops)} · ${params(report.totals.params)}`,
     `coverage ${report.coverage.encoded}/${report.coverage.total} nodes`,
   ];
+  const heldOut = heldOutText(p);
+  if (heldOut) lines.push(heldOut);
   const ood = oodText(p);
   if (ood) lines.push(ood);
   return lines.join('\n');

@@ -6,7 +6,7 @@ import { stat } from 'node:fs/promises';
 import type { ReportStore, Entry } from './reportStore';
 import { findModelLiterals, candidatePaths } from './modelPaths';
 import { isModelPath } from './modelFiles';
-import { lensLine, flops, params, bytes, unknownOpsText, pickPlatform, latency, noLatency, oodText } from './format';
+import { lensLine, flops, params, bytes, unknownOpsText, pickPlatform, latency, noLatency, oodText, heldOutText } from './format';
 import { readSettings } from './settings';
 
 class ModelLens extends vscode.CodeLens {
@@ -101,6 +101,11 @@ export class ModelHoverProvider implements vscode.HoverProvider {
       md.appendText(`${flops(r.totals.flops)} · ${flops(r.totals.macs).replace('FLOPs', 'MACs')} · ${params(r.totals.params)} · ${bytes(r.totals.memory)} memory traffic`);
       md.appendMarkdown('\n\n');
       md.appendText(`coverage ${r.coverage.encoded}/${r.coverage.total} nodes; unknown ops: ${unknownOpsText(r)}`);
+      const heldOut = heldOutText(p);
+      if (heldOut) {
+        md.appendMarkdown('\n\n');
+        md.appendText(heldOut);
+      }
       const ood = oodText(p);
       if (ood) {
         md.appendMarkdown('\n\n');

@@ -1,10 +1,10 @@
 // One model file in, one ModelReport out: stat and size guard, change-key and content-hash caches, core analysis,
 // prediction.
 import { statSync } from 'node:fs';
-import type { AnalyzeOptions, ModelReport, PredictionResult, ServerStatus, ErrorCode } from './protocol';
+import type { AnalyzeOptions, ModelReport, PlatformPrediction, PredictionResult, ServerStatus, ErrorCode } from './protocol';
 import { hashFile, CancelledError } from './contentHash';
 import { ResultCache } from './resultCache';
-import { loadManifest, type PredictorManifest } from '../core/predict';
+import { loadManifest, type PredictorEntry, type PredictorManifest } from '../core/predict';
 import { Predictor } from './predictor';
 import { defaultExecutionProviders } from './executionProviders';
 import { runPipeline, PipelineError } from './pipeline';
@@ -147,10 +147,18 @@ export class ModelService {
           high: e.interval[1],
           outOfDistribution: e.outOfDistribution,
           oodReasons: e.oodReasons,
+          ...heldOutOf(p.manifest.predictors.find((entry) => entry.id === e.predictor)),
         })),
       };
     } catch (e) {
       return { status: 'error', message: (e as Error).message };
     }
   }
+}
+
+/** The held-out test figures of a predictor's manifest entry, in the report's terms (absent when not stated). */
+function heldOutOf(entry: PredictorEntry | undefined): Pick<PlatformPrediction, 'heldOut'> {
+  const t = entry?.test;
+  if (t?.mape === undefined || t.n === undefined) return {};
+  return { heldOut: { mape: t.mape, graphs: t.n, ...(t.intervalCoverage !== undefined ? { insideInterval: t.intervalCoverage } : {}) } };
 }

@@ -45,6 +45,9 @@ export interface PlatformPrediction {
   outOfDistribution: boolean;
   /** Why (one phrase per rule that fired; absent or empty when in distribution). */
   oodReasons?: string[];
+  /** The predictor's error on held-out networks of its own training data (mean |relative error|, %), how many
+   *  there were, and the share of them inside their interval, when its manifest states them. */
+  heldOut?: { mape: number; graphs: number; insideInterval?: number };
 }
 
 export type PredictionResult =

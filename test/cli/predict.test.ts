@@ -163,7 +163,7 @@ test('a damaged predictor, another vocabulary, an unknown platform: clear errors
   assert.equal(run(['predict', '--models', MODELS]).code, 2, 'no file is a usage error');
 });
 
-test('platforms: installed platforms with validation MAPE and training data', () => {
+test('platforms: installed platforms with validation and test MAPE and training data', () => {
   const j = run(['platforms', '--models', MODELS, '--json']);
   assert.equal(j.code, 0, j.stderr);
   const [p] = JSON.parse(j.stdout);
@@ -176,6 +176,15 @@ test('platforms: installed platforms with validation MAPE and training data', ()
   assert.equal(p.sha256, '812699d83f113f90fb380e3f8324ea8b16009cf3b920d31e34f1a9efb9ff8506');
   const t = run(['platforms', '--models', MODELS]);
   assert.equal(t.code, 0);
-  assert.match(t.stdout, /^platform +predictor +tokens +val\. MAPE +trained on\n/);
-  assert.match(t.stdout, new RegExp(`synthetic-a +${FIXTURE_ID} +extended/ext-\\d+ +${entry.validation.mape.toFixed(2)} % +synthetic \\(${entry.trainedOn.train} train \\+ ${entry.trainedOn.validation} validation graphs\\)`));
+  assert.match(t.stdout, /^platform +predictor +tokens +val\. MAPE +test MAPE +trained on\n/);
+  const testMape = 'not stated'; // the fixture was exported without a test split
+  assert.match(t.stdout, new RegExp(`synthetic-a +${FIXTURE_ID} +extended/ext-\\d+ +${entry.validation.mape.toFixed(2)} % +${testMape} +synthetic \\(${entry.trainedOn.train} train \\+ ${entry.trainedOn.validation} validation graphs\\)`));
+});
+
+test('platforms: the held-out test figures of an entry that states them', () => {
+  const withTest = installFixture(tmp, (e) => ({ ...e, test: { all: { n: 250, mape: 4.567, acc10: 88 }, families: {}, intervalCoverage: 0.92 } }));
+  const j = run(['platforms', '--models', withTest, '--json']);
+  assert.equal(j.code, 0, j.stderr);
+  assert.deepEqual(JSON.parse(j.stdout)[0].test, { n: 250, mape: 4.567, acc10: 88, intervalCoverage: 0.92 });
+  assert.match(run(['platforms', '--models', withTest]).stdout, / 4\.57 % +synthetic /);
 });

@@ -51,6 +51,18 @@ test('an out-of-distribution prediction is marked, and the tooltip says why', ()
   assert.match(tooltip(r, 'ort-cpu-x86-1t'), /\nout of distribution: compute 3\.64 GFLOPs above the training range 0\.00431–3\.29 GFLOPs$/);
 });
 
+test('the tooltip gives the predictor\'s held-out error when its manifest states it', () => {
+  const r = report({ status: 'ok', executionProvider: 'cpu', platforms: [
+    { platform: 'gpu-titan-rtx-bs1', latencyMs: 4.2, low: 4, high: 4.4, outOfDistribution: false,
+      heldOut: { mape: 2.6656, graphs: 2562, insideInterval: 0.93677 } },
+  ] });
+  assert.match(tooltip(r, 'gpu-titan-rtx-bs1'), /\ncoverage 3\/3 nodes\npredictor error on held-out networks: 2\.7 % \(2562 networks, 93\.7 % inside their interval\)$/);
+  const bare = report({ status: 'ok', executionProvider: 'cpu', platforms: [
+    { platform: 'p', latencyMs: 4.2, low: 4, high: 4.4, outOfDistribution: false, heldOut: { mape: 6.3, graphs: 720 } },
+  ] });
+  assert.match(tooltip(bare, 'p'), /held-out networks: 6\.3 % \(720 networks\)$/);
+});
+
 test('a failed prediction is reported as such', () => {
   assert.match(lensLine(report({ status: 'error', message: 'boom' }), ''), /^⏱ prediction failed: boom · /);
 });

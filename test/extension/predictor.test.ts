@@ -72,7 +72,7 @@ function client(root: string, ...eps: string[]): { c: ServerClient; eps: string[
 
 test('an installed predictor gives a latency with its calibrated interval, and names the EP used', async () => {
   const root = join(tmp, 'ok');
-  install(root, { schemaVersion: 1, predictors: [entry()] });
+  install(root, { schemaVersion: 1, predictors: [entry({ test: { all: { n: 720, mape: 6.31, acc10: 80.6 }, families: {}, intervalCoverage: 0.9375 } })] });
   // 'no-such-ep' fails to open and is skipped: providers are tried one by one, in order.
   const { c, eps } = client(root, 'no-such-ep', 'cpu');
   const r = await c.analyze(RESNET, { executionProviders: eps });
@@ -86,6 +86,8 @@ test('an installed predictor gives a latency with its calibrated interval, and n
   assert.ok(Math.abs(p.high - p.latencyMs - 0.2 * p.latencyMs) < 1e-3);
   assert.ok(Math.abs(p.latencyMs - p.low - 0.2 * p.latencyMs) < 1e-3);
   assert.equal(p.outOfDistribution, false);
+  // The manifest's held-out test figures travel with the prediction (the views show them beside it).
+  assert.deepEqual(p.heldOut, { mape: 6.31, graphs: 720, insideInterval: 0.9375 });
   const s = await c.status();
   assert.deepEqual([s.predictorsInstalled, s.platforms, s.executionProvider], [true, ['ort-cpu-test'], 'cpu']);
 });

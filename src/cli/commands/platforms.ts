@@ -1,5 +1,5 @@
-// `nar-lens platforms [--json] [--models DIR]`: the installed predictors — platform, tokenizer, validation MAPE and
-// the data each was trained on — read from models/manifest.json (validated, file hashes checked).
+// `nar-lens platforms [--json] [--models DIR]`: the installed predictors — platform, tokenizer, validation and
+// held-out test MAPE and the data each was trained on — read from models/manifest.json (validated, file hashes checked).
 import type { PredictorEntry } from '../../core/predict';
 import { Command, CliIO, UsageError } from '../command';
 import { loadInstalled, modelsDir } from '../installedPredictors';
@@ -12,6 +12,7 @@ function platformJson(e: PredictorEntry): Record<string, unknown> {
     tokenizer: { mode: e.tokenizerMode, vocabularyVersion: e.vocabularyVersion, tokens: e.tokenKind },
     validationMape: e.validation?.mape ?? null,
     validation: e.validation ?? null,
+    test: e.test ?? null,
     trainedOn: e.trainedOn ?? null,
     interval: { spreadScale: e.spreadScale, relativeErrorQ: e.relativeErrorQ, coverage: e.intervalCoverage ?? null },
     ood: e.ood !== null,
@@ -31,23 +32,24 @@ function trainedOnText(e: PredictorEntry): string {
 }
 
 function table(entries: PredictorEntry[]): string {
-  const header = ['platform', 'predictor', 'tokens', 'val. MAPE', 'trained on'];
+  const header = ['platform', 'predictor', 'tokens', 'val. MAPE', 'test MAPE', 'trained on'];
   const cells = entries.map((e) => [
     e.platform,
     e.id,
     `${e.tokenizerMode}/${e.vocabularyVersion}`,
     e.validation?.mape !== undefined ? `${e.validation.mape.toFixed(2)} %` : 'not stated',
+    e.test?.mape !== undefined ? `${e.test.mape.toFixed(2)} %` : 'not stated',
     trainedOnText(e),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-  const line = (c: string[]) => c.map((v, i) => (i === 3 ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join('  ').trimEnd();
+  const line = (c: string[]) => c.map((v, i) => (i === 3 || i === 4 ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join('  ').trimEnd();
   return [line(header), ...cells.map(line)].join('\n') + '\n';
 }
 
 export const platformsCommand: Command = {
   name: 'platforms',
   usage: 'nar-lens platforms [--json] [--models DIR]',
-  summary: 'installed latency predictors: platform, tokenizer version, validation MAPE and training data',
+  summary: 'installed latency predictors: platform, tokenizer version, validation and test MAPE, training data',
   async run(args: string[], io: CliIO): Promise<number> {
     let json = false;
     let dirFlag: string | undefined;

@@ -45,6 +45,9 @@ export interface PredictorEntry extends IntervalCalibration {
   /** Descriptive fields for listings (`nar-lens platforms`); absent in hand-written manifests. */
   model?: string;
   validation?: { n?: number; mape?: number; acc10?: number; kendall?: number };
+  /** The ensemble on the held-out test split of its training data (networks it never saw, from the same spaces
+   *  or families), and the share of them inside their interval, when the manifest states it. */
+  test?: { n?: number; mape?: number; acc10?: number; intervalCoverage?: number };
   trainedOn?: { dataset?: string; train?: number; validation?: number; families?: string[] };
   created?: string;
 }
@@ -108,13 +111,19 @@ function inputForm(e: Json, inputs: Json, where: string): InputForm {
   return form;
 }
 
-function describe(e: Json): Pick<PredictorEntry, 'model' | 'validation' | 'trainedOn' | 'created'> {
-  const out: Pick<PredictorEntry, 'model' | 'validation' | 'trainedOn' | 'created'> = {};
+function describe(e: Json): Pick<PredictorEntry, 'model' | 'validation' | 'test' | 'trainedOn' | 'created'> {
+  const out: Pick<PredictorEntry, 'model' | 'validation' | 'test' | 'trainedOn' | 'created'> = {};
   if (isObject(e.architecture) && typeof e.architecture.model === 'string') out.model = e.architecture.model;
   if (isObject(e.validation)) {
     const v = e.validation;
     out.validation = {};
     for (const k of ['n', 'mape', 'acc10', 'kendall'] as const) if (finite(v[k])) out.validation[k] = v[k] as number;
+  }
+  if (isObject(e.test) && isObject(e.test.all)) {
+    const all = e.test.all;
+    out.test = {};
+    for (const k of ['n', 'mape', 'acc10'] as const) if (finite(all[k])) out.test[k] = all[k] as number;
+    if (finite(e.test.intervalCoverage)) out.test.intervalCoverage = e.test.intervalCoverage;
   }
   if (isObject(e.trainedOn)) {
     const t = e.trainedOn;
