@@ -8,10 +8,10 @@ HELP tables (6 epochs) the validation MAPE still swung 2.9 -> 5.3 -> 3.3 % from 
 three Titan members predicted 3-4 % low on every space, the training graphs included. Converged members get
 s ~ 1 (the CPU zoo's, 20 epochs: 0.998).
 
-Interval: the members' (scaled) mean is the prediction; the half-width is spreadScale * std(members), with spreadScale
-chosen so that `coverage` (default 90 %) of the validation graphs' true latencies fall inside. The validation
-relative-error quantile is recorded too (relativeErrorQ), for runtimes that prefer a width proportional to the
-prediction, and as a floor for the spread interval when members happen to agree.
+Interval: the members' (scaled) mean is the prediction; the half-width is spreadScale * std(members), with
+spreadScale chosen so that `coverage` (default 90 %) of the validation graphs' true latencies fall inside. The
+validation relative-error quantile is recorded too (relativeErrorQ), for runtimes that prefer a width proportional
+to the prediction, and as a floor for the spread interval when members happen to agree.
 
 OOD: the runtime standardises member 0's embedding with (mean, std) of the training embeddings, takes the
 distance to the nearest of k centroids (k-means on the standardised training embeddings) divided by sqrt(D), and
