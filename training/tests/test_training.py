@@ -177,6 +177,10 @@ class EnsembleParts(unittest.TestCase):
         self.assertLess(loss(s), min(loss(s * 0.999), loss(s * 1.001)))  # the minimum, not just better
         self.assertAlmostEqual(s, 1 / 0.96, delta=0.01)
         self.assertAlmostEqual(ensemble.fit_output_scale(y, y), 1.0)
+        with self.assertRaisesRegex(ValueError, "collapsed member"):
+            ensemble.fit_output_scale(y, np.zeros_like(y))
+        with self.assertRaisesRegex(ValueError, "collapsed member"):
+            ensemble.fit_output_scale(y, np.full_like(y, np.nan))
 
     def test_interval_coverage_counts_the_runtime_interval_with_its_relative_floor(self):
         members = np.array([[10.0, 10.0], [9.0, 11.0]]).T  # [members, graphs]: graph 0 agreed, graph 1 std 1

@@ -115,7 +115,10 @@ def interval_coverage(y_true, member_preds, calibration):
 def fit_output_scale(y_true, pred):
     """The s minimising mean((s * pred / y - 1)^2) over these graphs: sum(r) / sum(r^2), r = pred / y."""
     r = np.asarray(pred, dtype=np.float64) / np.asarray(y_true, dtype=np.float64)
-    return float(r.sum() / (r * r).sum())
+    scale = float(r.sum() / (r * r).sum()) if len(r) and np.all(np.isfinite(r)) and np.any(r != 0) else float("nan")
+    if not (np.isfinite(scale) and scale > 0):
+        raise ValueError("no output scale fits these predictions (non-finite or all zero): a collapsed member?")
+    return scale
 
 
 def train_ensemble(model_name, data, platform, train_idx, val_idx, seeds, config=None, log=None, on_member=None):
