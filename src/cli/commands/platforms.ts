@@ -1,5 +1,6 @@
 // `nar-lens platforms [--json] [--models DIR]`: the installed predictors — platform, tokenizer, validation and
-// held-out test MAPE and the data each was trained on — read from models/manifest.json (validated, file hashes checked).
+// held-out test MAPE and the data each was trained on — read from models/manifest.json (validated, file hashes
+// checked).
 import type { PredictorEntry } from '../../core/predict';
 import { Command, CliIO, UsageError } from '../command';
 import { loadInstalled, modelsDir } from '../installedPredictors';
