@@ -216,16 +216,17 @@ def main(argv=None):
             # With --checkpoints a run is done when its member is saved too, for this split and these settings:
             # result lines are committed, members are not, so a fresh clone retrains the member (and keeps the
             # committed line).
-            member_missing = bool(args.checkpoints) and not members.saved_for(
-                args.checkpoints, seed, split, {**config, "variant": variant or "full"})
+            run_config = {**config, "variant": variant or "full"}
+            member_missing = bool(args.checkpoints) and not members.saved_for(args.checkpoints, seed, split,
+                                                                             run_config)
             if key in done and not member_missing:
                 continue
             log("%s %s %s %s seed %d" % (protocol, held_out or "", model_name, variant or "", seed))
             if model_name in REGRESSION:
                 result = evaluate_regression(model_name, data, args.platform, split)
             else:
-                result = evaluate_neural(model_name, data, args.platform, split, {**config, "variant": variant or "full"},
-                                         seed, log, args.paper_selection, keep_in=args.checkpoints)
+                result = evaluate_neural(model_name, data, args.platform, split, run_config, seed, log,
+                                         args.paper_selection, keep_in=args.checkpoints)
             if key in done:  # retrained for its member only: the committed line stands
                 continue
             append_line(args.out, {**base, **result, "variant": variant, "torch": torch.__version__,
