@@ -162,11 +162,19 @@ class EnsembleParts(unittest.TestCase):
         y = rng.uniform(1, 10, 200)
         members = y[None] * (1 + rng.normal(0, 0.05, (3, 200)))
         cal = ensemble.calibrate_interval(y, members, coverage=0.9)
-        self.assertGreaterEqual(cal["achievedOnValidation"], 0.9)
-        self.assertLess(cal["achievedOnValidation"], 0.93)
+        mean, std = members.mean(0), members.std(0)
+        spread_alone = np.mean(np.abs(y - mean) <= cal["spreadScale"] * std + 1e-12)
+        self.assertGreaterEqual(spread_alone, 0.9)  # the smallest scale reaching the target, not far above it
+        self.assertLess(spread_alone, 0.93)
+        self.assertGreaterEqual(np.mean(np.abs(mean / y - 1) <= cal["relativeErrorQ"] + 1e-12), 0.9)
+        # the recorded figure is the runtime interval's (the wider of the two), the same rule as the test split's
+        self.assertEqual(cal["achievedOnValidation"], ensemble.interval_coverage(y, members, cal))
+        self.assertGreater(cal["achievedOnValidation"], spread_alone)
         small = ensemble.calibrate_interval(y[:24], members[:, :24], coverage=0.9)  # 22 of 24 = 0.917 >= 0.9
-        self.assertAlmostEqual(small["achievedOnValidation"], 22 / 24)
+        self.assertAlmostEqual(np.mean(np.abs(y[:24] - mean[:24]) <= small["spreadScale"] * std[:24] + 1e-12), 22 / 24)
         self.assertGreater(cal["spreadScale"], 0)
+        with self.assertRaisesRegex(ValueError, "agree exactly"):
+            ensemble.calibrate_interval(y, np.repeat(members[:1], 3, 0))  # identical members: no spread
 
     def test_output_scale_minimises_the_relative_loss_and_undoes_a_global_bias(self):
         rng = np.random.default_rng(3)
