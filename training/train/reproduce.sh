@@ -3,7 +3,7 @@
 # Two lanes run side by side on a 2-core machine (each uses one thread: at d=128 a second thread does not make a
 # step faster, a second process doubles the throughput). Every command resumes: finished protocol lines and
 # saved members are skipped. Tensor folders first (`tensors`, seconds).
-# Usage: sh training/train/reproduce.sh tensors|zoo|lofo-a|lofo-b|ablation|help|help-e12|reexport|paper-size|zoo-lofo-e20|zoo-in-e20
+# Usage: sh training/train/reproduce.sh tensors|zoo|lofo-a|lofo-b|ablation|help|help-e12|help-d256|reexport|paper-size|zoo-lofo-e20|zoo-in-e20
 #        [platform...]
 # (from the repository root)
 set -e
@@ -29,6 +29,18 @@ merge_into() {  # merge_into COMMITTED.jsonl PER-JOB-FILE...: the committed line
   { cat "$out" "$@" 2>/dev/null || true; } | "${PYTHON:-/usr/bin/python3}" -m training.train.merge_runs > "$out.merged"
   mv "$out.merged" "$out"
   [ -s "$out" ] || rm -f "$out"  # nothing committed and nothing finished: no empty file
+}
+help_study() {  # help_study TAG "SIZE AND SCHEDULE" [platform...]: a HELP in-domain study of V2 and NNLP, seeds 0-2,
+  # on the `help` lane's split (so the FLOPs baselines are shared), one platform (default the Xeon: 2 spaces,
+  # 20,625 graphs), seed by seed on two lanes, V2 first; its lines tagged TAG in $OUT/TAG.jsonl. Members are not kept.
+  tag=$1; args=$2; shift 2
+  for p in ${*:-cpu-xeon-gold-6226}; do
+    P=$RUNS/$tag-$p; mkdir -p $P
+    for s in 0 1 2; do for m in v2 nnlp; do
+      echo "--tensors $T/help-$p --platform $p --skip-done-in $OUT/$tag.jsonl --protocol in-domain --models $m --seeds $s --out $P/in-$m-$s.jsonl"
+    done; done | NAR_TRAIN_LANES=${NAR_TRAIN_LANES:-2} run_jobs $tag-$p "$args --tag $tag"
+    merge_into $OUT/$tag.jsonl $P/*.jsonl
+  done
 }
 FAMS_A=alexnet,convnext,efficientnet,googlenet,mnasnet,mobilenetv2
 FAMS_B=mobilenetv3,nb201,resnet,squeezenet,vgg,vit
@@ -105,18 +117,16 @@ case "$1" in
     done
     ;;
   help-e12)
-    # HELP in-domain on twice the `help` lane's schedule: d=128, L=2, 12 epochs (study tagged help-d128-e12), V2
-    # and NNLP seeds 0-2, one platform (default the Xeon: 2 spaces, 20,625 graphs), two lanes, V2 first (≈ 30 min
-    # each, NNLP ≈ 4): ≈ 65 min. It asks whether the 6-epoch schedule is what keeps V2 level with NNLP in-domain
-    # (V2's validation MAPE was still falling, and swinging, at its sixth epoch). Members are not kept.
-    shift
-    for p in ${*:-cpu-xeon-gold-6226}; do
-      P=$RUNS/help-e12-$p; mkdir -p $P
-      for m in v2 nnlp; do for s in 0 1 2; do
-        echo "--tensors $T/help-$p --platform $p --skip-done-in $OUT/help-d128-e12.jsonl --protocol in-domain --models $m --seeds $s --out $P/in-$m-$s.jsonl"
-      done; done | NAR_TRAIN_LANES=${NAR_TRAIN_LANES:-2} run_jobs help-e12-$p "$SIZE --epochs 12 --tag help-d128-e12"
-      merge_into $OUT/help-d128-e12.jsonl $P/*.jsonl
-    done
+    # HELP in-domain on twice the `help` lane's schedule (study help-d128-e12): d=128, L=2, 12 epochs; ≈ 65 min.
+    # It asks whether the 6-epoch schedule is what keeps V2 level with NNLP in-domain (V2's validation MAPE was
+    # still falling, and swinging, at its sixth epoch).
+    shift; help_study help-d128-e12 "$SIZE --epochs 12" "$@"
+    ;;
+  help-d256)
+    # HELP in-domain at twice the width (study help-d256-e6): d=256, L=2, the `help` lane's 6 epochs; a V2 run
+    # ≈ 35 min, ≈ 75 min for all 3 seeds. It asks whether size is what V2 lacks at d=128 on these small cell
+    # networks (at d=512 on the earlier subset it led NNLP, 2.18 vs 3.11 % MAPE on the Xeon).
+    shift; help_study help-d256-e6 "--dim 256 --layers 2 --epochs 6" "$@"
     ;;
   paper-size)
     # The study tagged gpu-d512-e20: V2 and NNLP at the paper's size (d=512, L=2), 20 epochs; leave one family out
@@ -166,6 +176,6 @@ case "$1" in
     merge_into $OUT/cpu-zoo-d128-e20.jsonl $P/in-*.jsonl
     ship ort-cpu-x86-1t $T/cpu-zoo-extended
     ;;
-  *) echo "usage: sh training/train/reproduce.sh tensors|zoo|lofo-a|lofo-b|ablation|help|help-e12|reexport|paper-size|zoo-lofo-e20|zoo-in-e20" >&2
+  *) echo "usage: sh training/train/reproduce.sh tensors|zoo|lofo-a|lofo-b|ablation|help|help-e12|help-d256|reexport|paper-size|zoo-lofo-e20|zoo-in-e20" >&2
      exit 2 ;;
 esac
