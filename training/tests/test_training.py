@@ -173,8 +173,10 @@ class EnsembleParts(unittest.TestCase):
         small = ensemble.calibrate_interval(y[:24], members[:, :24], coverage=0.9)  # 22 of 24 = 0.917 >= 0.9
         self.assertAlmostEqual(np.mean(np.abs(y[:24] - mean[:24]) <= small["spreadScale"] * std[:24] + 1e-12), 22 / 24)
         self.assertGreater(cal["spreadScale"], 0)
-        with self.assertRaisesRegex(ValueError, "agree exactly"):
-            ensemble.calibrate_interval(y, np.repeat(members[:1], 3, 0))  # identical members: no spread
+        single = ensemble.calibrate_interval(y, members[:1])  # one member: no spread, the relative floor alone
+        self.assertEqual(single["spreadScale"], 0.0)
+        # the floor is relative to the prediction, its quantile to the label: near the target, not exactly on it
+        self.assertAlmostEqual(single["achievedOnValidation"], 0.9, delta=0.03)
 
     def test_output_scale_minimises_the_relative_loss_and_undoes_a_global_bias(self):
         rng = np.random.default_rng(3)

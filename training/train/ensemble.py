@@ -102,7 +102,9 @@ def calibrate_interval(y_true, member_preds, coverage=0.9):
     # the smallest scale that covers at least `coverage` of the graphs (no interpolation below the target)
     scale = float(ratio[max(0, int(np.ceil(coverage * len(ratio))) - 1)])
     if not np.isfinite(scale):
-        raise ValueError("the members agree exactly on too many validation graphs to calibrate an interval")
+        # one member, or members agreeing on too many graphs: no spread reaches the target, and the relative
+        # floor alone makes the interval (achievedOnValidation then says how much of the target it reaches)
+        scale = 0.0
     rel = np.abs(mean / np.asarray(y_true) - 1.0)
     calibration = {"method": "member-spread", "coverage": coverage, "spreadScale": scale,
                    "relativeErrorQ": float(np.quantile(rel, coverage))}
