@@ -96,9 +96,10 @@ def calibrate_interval(y_true, member_preds, coverage=0.9):
     mean = member_preds.mean(0)
     std = member_preds.std(0)
     err = np.abs(np.asarray(y_true) - mean)
-    # the exact std, as the runtime uses it (an epsilon here would leave the graph at the quantile just outside);
-    # no finite scale covers a graph the members agree on exactly, unless its error is 0 too
-    ratio = np.sort(np.where(std > 0, err / np.where(std > 0, std, 1.0), np.where(err > 0, np.inf, 0.0)))
+    # the exact std, as the runtime uses it (an epsilon here would leave the graph at the quantile just outside):
+    # a graph the members agree on exactly needs an infinite scale (err / 0), or none when its error is 0 too
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.sort(np.where(err == 0, 0.0, err / std))
     # the smallest scale that covers at least `coverage` of the graphs (no interpolation below the target)
     scale = float(ratio[max(0, int(np.ceil(coverage * len(ratio))) - 1)])
     if not np.isfinite(scale):

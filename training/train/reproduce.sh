@@ -124,7 +124,7 @@ case "$1" in
     ;;
   help-d256)
     # HELP in-domain at twice the width (study help-d256-e6): d=256, L=2, the `help` lane's 6 epochs; a V2 run
-    # ≈ 35 min, ≈ 75 min for all 3 seeds. It asks whether size is what V2 lacks at d=128 on these small cell
+    # 18-28 min, NNLP 5, 49 min for all 3 seeds on the Xeon. It asks whether size is what V2 lacks at d=128 on these small cell
     # networks (at d=512 on the earlier subset it led NNLP, 2.18 vs 3.11 % MAPE on the Xeon).
     shift; help_study help-d256-e6 "--dim 256 --layers 2 --epochs 6" "$@"
     ;;
