@@ -3,7 +3,7 @@
 // goes in and what comes out is decided by src/core/predict (packing, vocabulary check, interval, OOD), so the
 // server and the CLI give the same answer for the same tokens.
 import type { Tokens } from '../core/tokenizer/types';
-import { INPUT_NAMES, inputTensors, packInputs, checkCompatible, toEstimate, type Estimate, type PredictorEntry, type PredictorManifest } from '../core/predict';
+import { inputTensors, packInputs, checkCompatible, toEstimate, type Estimate, type PredictorEntry, type PredictorManifest } from '../core/predict';
 import { availableParallelism } from 'node:os';
 import { openWithFallback } from './executionProviders';
 
@@ -79,7 +79,7 @@ export class Predictor {
         ({ session, executionProvider }) => {
           // The file must take the inputs its manifest entry's form names (an edge-form entry on a dense file, or
           // the reverse, would otherwise fail inside onnxruntime with a less helpful message).
-          const missing: string[] = INPUT_NAMES[entry.inputForm].filter((n) => !session.inputNames.includes(n));
+          const missing: string[] = entry.inputNames.filter((n) => !session.inputNames.includes(n));
           if (!session.outputNames.includes('latency_ms')) missing.push('latency_ms');
           if (missing.length > 0) {
             void session.release();

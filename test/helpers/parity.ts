@@ -2,6 +2,7 @@
 // write_parity_samples: {"inputForm", "samples": [{"inputs", "outputs"}]}) fed to a session and compared.
 import { strict as assert } from 'node:assert';
 import * as ort from 'onnxruntime-node';
+import { isIndexInput } from '../../src/core/predict';
 
 export interface Packed { dims: number[]; data: number[] }
 export interface ParitySample { inputs: Record<string, Packed>; outputs: Record<string, Packed> }
@@ -9,9 +10,9 @@ export interface Parity { inputForm: string; samples: ParitySample[] }
 
 export const OUTPUT_NAMES = ['latency_ms', 'embedding', 'latency_members'] as const;
 
-/** int64 for the edge lists, float32 for everything else (the exporter's input types). */
+/** int64 for the edge lists and class indices, float32 for everything else (the exporter's input types). */
 export function tensor(name: string, p: Packed): ort.Tensor {
-  if (name === 'edge_src' || name === 'edge_dst') return new ort.Tensor('int64', BigInt64Array.from(p.data, BigInt), p.dims);
+  if (isIndexInput(name)) return new ort.Tensor('int64', BigInt64Array.from(p.data, BigInt), p.dims);
   return new ort.Tensor('float32', Float32Array.from(p.data), p.dims);
 }
 

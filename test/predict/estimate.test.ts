@@ -35,7 +35,7 @@ test('OOD: standardised nearest-centroid distance / √D against the threshold',
 
 const entry: PredictorEntry = {
   id: 'p', platform: 'cpu-x', file: '/p.onnx', tokenizerMode: 'extended', vocabularyVersion: 'ext-test',
-  tokenKind: 'features', inputForm: 'edges', spreadScale: 2, relativeErrorQ: 0.05, ood,
+  tokenKind: 'features', inputForm: 'edges', inputNames: ['tokens', 'edge_src', 'edge_dst', 'static'], spreadScale: 2, relativeErrorQ: 0.05, ood,
 };
 
 test('estimate: latency, interval and OOD from raw outputs; unknown ops make it OOD too', () => {

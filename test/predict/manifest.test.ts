@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { appendFileSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, mkdirSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadManifest, ManifestError } from '../../src/core/predict';
+import { classInputNames, classLayersOf, loadManifest, ManifestError } from '../../src/core/predict';
 import { EXTENDED_VOCABULARY_VERSION } from '../../src/core/tokenizer/vocabulary';
 import { FIXTURE_ID, fixtureEntry, fixtureSidecar, installFixture, writeManifest, type Entry } from '../helpers/predictorFixture';
 
@@ -73,14 +73,29 @@ test('malformed entries are refused with the field named', () => {
   refused(() => 'not an object', /predictors\[0\]: must be an object/);
 });
 
-test('inputForm must be dense or edges, and inputs.names (when given) must be that form\'s names', () => {
+test('inputForm must be classes, edges or dense, and inputs.names (when given) must be that form\'s names', () => {
   const denseNames = ['tokens', 'adjacency', 'node_mask', 'static'];
   const dense = loadManifest(installFixture(tmp, (e) => ({ ...e, inputForm: 'dense', inputs: { ...(e.inputs as object), names: denseNames } })))!;
   assert.equal(dense.predictors[0]!.inputForm, 'dense');
-  refused((e) => ({ ...e, inputForm: 'sparse' }), /inputForm must be dense or edges, not "sparse"/);
+  assert.deepEqual(dense.predictors[0]!.inputNames, denseNames);
+  refused((e) => ({ ...e, inputForm: 'sparse' }), /inputForm must be classes, edges or dense, not "sparse"/);
   refused((e) => ({ ...e, inputForm: 'edges', inputs: { ...(e.inputs as object), names: denseNames } }),
     /inputs.names must be \["tokens","edge_src","edge_dst","static"\] for inputForm edges, not \["tokens","adjacency","node_mask","static"\]/);
   refused((e) => ({ ...e, inputs: { ...(e.inputs as object), names: 'tokens' } }), /inputs.names must be .* for inputForm edges, not "tokens"/);
+});
+
+test('the class form takes its layer count from inputs.names, which it must state', () => {
+  const three = classInputNames(3);
+  const e = loadManifest(installFixture(tmp, (x) => ({ ...x, inputForm: 'classes', inputs: { ...(x.inputs as object), names: three } })))!.predictors[0]!;
+  assert.equal(e.inputForm, 'classes');
+  assert.deepEqual(e.inputNames, three);
+  assert.equal(classLayersOf(e.inputNames), 3);
+  const withoutNames = (x: Entry) => ({ ...x, inputForm: 'classes', inputs: { tokenDim: 152, staticDim: 40 } });
+  refused(withoutNames, /inputs.names must be the class form's for some layer count L .* not undefined/);
+  refused((x) => ({ ...x, inputForm: 'classes', inputs: { ...(x.inputs as object), names: [...three.slice(0, 5), ...three.slice(6)] } }),
+    /inputs.names must be the class form's/);
+  refused((x) => ({ ...x, inputForm: 'classes', inputs: { ...(x.inputs as object), names: ['tokens', 'edge_src', 'edge_dst', 'static'] } }),
+    /inputs.names must be the class form's/);
 });
 
 test('files must exist and stay inside the models folder (paths and links)', () => {

@@ -7,17 +7,21 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import {
-  checkCompatible, denseAdjacency, inputTensors, packInputs, symmetricEdges, TokenMismatchError,
-  type DenseInputs, type EdgeInputs, type PackedInputs, type PredictorEntry,
+  checkCompatible, classInputNames, denseAdjacency, INPUT_NAMES, inputTensors, packInputs, symmetricEdges, TokenMismatchError,
+  type ClassInputs, type DenseInputs, type EdgeInputs, type PackedInputs, type PredictorEntry,
 } from '../../src/core/predict';
 import { analyzeFile } from '../../src/core/analyze';
 import { Predictor } from '../../src/server/predictor';
 import { handTokens } from './tokens';
 
-const entry = (over: Partial<PredictorEntry> = {}): PredictorEntry => ({
-  id: 'p', platform: 'cpu', file: '/nonexistent/p.onnx', tokenizerMode: 'extended', vocabularyVersion: 'ext-test',
-  tokenKind: 'features', inputForm: 'dense', spreadScale: 1, relativeErrorQ: 0, ood: null, ...over,
-});
+const entry = (over: Partial<PredictorEntry> = {}): PredictorEntry => {
+  const form = over.inputForm ?? 'dense';
+  return {
+    id: 'p', platform: 'cpu', file: '/nonexistent/p.onnx', tokenizerMode: 'extended', vocabularyVersion: 'ext-test',
+    tokenKind: 'features', inputForm: form, inputNames: form === 'classes' ? classInputNames(2) : INPUT_NAMES[form],
+    spreadScale: 1, relativeErrorQ: 0, ood: null, ...over,
+  };
+};
 
 function dense(p: PackedInputs): DenseInputs {
   assert.equal(p.form, 'dense');
@@ -79,6 +83,50 @@ test('edge packing of a graph without edges (one vertex, or only a self-loop): e
   assert.deepEqual(p.tokens.dims, [1, 3]);
   assert.deepEqual([p.edge_src.dims, p.edge_dst.dims], [[0], [0]]);
   assert.equal(p.edge_src.data.length, 0);
+});
+
+function classes(p: PackedInputs): ClassInputs {
+  assert.equal(p.form, 'classes');
+  return p as ClassInputs;
+}
+
+const values = (p: ClassInputs, name: string) => Array.from(p.tensors[name]!.data as ArrayLike<number | bigint>, Number);
+
+test('class V2 packing: a path of identical vertices falls into the hand-computed classes, numbered by first vertex', () => {
+  // 0-1-2-3-4, every row equal. Level 0 splits by degree: ends {0,4} (1), inside {1,2,3} (2). Level 1 splits the
+  // inside by its neighbours' classes: {1,3} (an end and an inside) from {2} (two inside). Level 2: no change.
+  const same = Float32Array.from([7, 8, 9]);
+  const path = handTokens({
+    names: ['a', 'b', 'c', 'd', 'e'], edges: [[0, 1], [1, 2], [2, 3], [3, 4], [4, 3]],
+    features: Array.from({ length: 5 }, () => same),
+  });
+  const p = classes(packInputs(path, entry({ inputForm: 'classes' })));
+  assert.deepEqual(inputTensors(p).map(([name]) => name), classInputNames(2));
+  assert.deepEqual(p.tensors.tokens!.dims, [2, 3]);
+  assert.deepEqual(values(p, 'tokens'), [7, 8, 9, 7, 8, 9]);
+  assert.deepEqual(values(p, 'degree'), [1, 2]);
+  assert.deepEqual(values(p, 'class_parent_1'), [0, 1, 1]); // classes {0,4} {1,3} {2}
+  assert.deepEqual(values(p, 'class_src_1'), [0, 1, 1, 2, 2]); // the edges of vertices 0, 1 and 2
+  assert.deepEqual(values(p, 'class_dst_1'), [1, 0, 1, 1, 1]); // their neighbours' classes at level 0
+  assert.deepEqual(values(p, 'class_parent_2'), [0, 1, 2]);
+  assert.deepEqual(values(p, 'class_dst_2'), [1, 0, 2, 1, 1]);
+  assert.deepEqual(p.tensors.class_count!.dims, [3, 1]);
+  assert.deepEqual(values(p, 'class_count'), [2, 2, 1]);
+  assert.ok(p.tensors.class_src_2!.data instanceof BigInt64Array && p.tensors.class_count!.data instanceof Float32Array);
+  assert.deepEqual(values(p, 'static'), [0.5, -0.5, 0.25]);
+});
+
+test('class packing: distinct rows stay apart, a lone vertex is one class without edges', () => {
+  const p = classes(packInputs(handTokens(), entry({ inputForm: 'classes' })));
+  assert.deepEqual(values(p, 'class_count'), [1, 1, 1, 1]); // every row differs
+  assert.deepEqual(values(p, 'class_src_2'), [0, 0, 1, 1, 2, 2, 3, 3]); // every vertex its own representative
+  assert.deepEqual(values(p, 'class_dst_2'), [1, 3, 0, 2, 1, 3, 0, 2]);
+  const one = handTokens({ names: ['x'], edges: [[0, 0]], features: [Float32Array.from([1, 2, 3])] });
+  const q = classes(packInputs(one, entry({ inputForm: 'classes' })));
+  assert.deepEqual([q.tensors.class_src_1!.dims, q.tensors.class_src_2!.dims, values(q, 'class_count')], [[0], [0], [1]]);
+  // -0 and 0 are different bits: the exporter compares bytes too, so they are different classes
+  const zeros = handTokens({ names: ['x', 'y'], edges: [[0, 1]], features: [Float32Array.from([0, 0, 0]), Float32Array.from([-0, 0, 0])] });
+  assert.deepEqual(values(classes(packInputs(zeros, entry({ inputForm: 'classes' }))), 'degree'), [1, 1]);
 });
 
 test('NNLP packing reads the NNLP rows and the raw [batch, GFLOPs, Gparams, Gmacs] static vector', () => {

@@ -1,9 +1,9 @@
 // Smoke training → ONNX export → onnxruntime-node parity, on a synthetic training-tensor folder that the test
-// generates: a 3-member V2 ensemble and a 1-member NNLP predictor are trained for a few steps, exported in the
-// edge input form (models/README.md: one graph, dynamic N and E, opset 17), and onnxruntime-node must reproduce
-// PyTorch's outputs on saved graphs (≤ 1e-4 relative), and the manifest / side-car must describe the files (hash,
-// input form, tokenizer, members, interval, OOD reference). The dense form, and the two forms agreeing, are
-// checked in forms.test.ts.
+// generates: a 3-member V2 ensemble and a 1-member NNLP predictor are trained for a few steps, exported in their
+// default input forms (models/README.md: V2 in the class form, NNLP in the edge form; one graph, dynamic sizes,
+// opset 17), and onnxruntime-node must reproduce PyTorch's outputs on saved graphs (≤ 1e-4 relative), and the
+// manifest / side-car must describe the files (hash, input form, tokenizer, members, interval, OOD reference).
+// The dense form, and the forms agreeing, are checked in forms.test.ts.
 
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
@@ -13,6 +13,7 @@ import { after, before, test } from 'node:test';
 import * as ort from 'onnxruntime-node';
 import { missingTorch, runModule, tempFolder } from './python';
 import { checkParity, type Parity } from '../helpers/parity';
+import { classInputNames, INPUT_NAMES } from '../../src/core/predict';
 
 interface ManifestEntry {
   id: string; platform: string; file: string; sha256: string; sidecar: string; opset: number; inputForm: string;
@@ -56,14 +57,17 @@ function manifest(): ManifestEntry[] {
   return (JSON.parse(readFileSync(join(dir, 'models', 'manifest.json'), 'utf8')) as { predictors: ManifestEntry[] }).predictors;
 }
 
-for (const model of ['v2', 'nnlp']) {
-  test(`${model}: onnxruntime-node reproduces PyTorch on saved graphs (edge form)`, { skip: skip ? `skipped: ${skip}` : false }, async () => {
+const FORMS = { v2: { form: 'classes', names: classInputNames(2), edges: ['class_src_2', 'class_dst_2'] }, nnlp: { form: 'edges', names: INPUT_NAMES.edges, edges: ['edge_src', 'edge_dst'] } };
+
+for (const model of ['v2', 'nnlp'] as const) {
+  const { form, names, edges } = FORMS[model];
+  test(`${model}: onnxruntime-node reproduces PyTorch on saved graphs (${form} form)`, { skip: skip ? `skipped: ${skip}` : false }, async () => {
     const entry = manifest().find((p) => p.architecture.model === model)!;
     const session = await ort.InferenceSession.create(join(dir, 'models', entry.file));
-    assert.deepEqual([...session.inputNames], ['tokens', 'edge_src', 'edge_dst', 'static']);
+    assert.deepEqual([...session.inputNames], names);
     assert.deepEqual([...session.outputNames], ['latency_ms', 'embedding', 'latency_members']);
     const parity = JSON.parse(readFileSync(join(dir, `parity-${model}.json`), 'utf8')) as Parity;
-    assert.equal(parity.inputForm, 'edges');
+    assert.equal(parity.inputForm, form);
     assert.ok(parity.samples.length >= 2, 'several graphs were saved');
     await checkParity(session, parity, model);
     const sizes = new Set<string>();
@@ -71,8 +75,9 @@ for (const model of ['v2', 'nnlp']) {
       assert.equal(sample.outputs.latency_ms!.data.length, 1);
       assert.ok(sample.outputs.latency_ms!.data[0]! > 0, 'one positive latency');
       assert.equal(sample.inputs.static!.dims[1], model === 'v2' ? 40 : 4);
-      assert.ok(sample.inputs.edge_src!.dims[0]! > 0 && sample.inputs.edge_src!.dims[0] === sample.inputs.edge_dst!.dims[0]);
-      sizes.add(`${sample.inputs.tokens!.dims[0]}/${sample.inputs.edge_src!.dims[0]}`);
+      const [src, dst] = edges.map((name) => sample.inputs[name]!.dims[0]!);
+      assert.ok(src! > 0 && src === dst);
+      sizes.add(`${sample.inputs.tokens!.dims[0]}/${src}`);
     }
     assert.ok(sizes.size >= 2, 'graphs of different sizes ran through one session (dynamic N and E)');
   });
@@ -85,8 +90,8 @@ test('manifest and side-car describe the exported ensemble', { skip: skip ? `ski
   const bytes = readFileSync(join(dir, 'models', v2.file));
   assert.equal(v2.sha256, createHash('sha256').update(bytes).digest('hex'));
   assert.equal(v2.opset, 17);
-  assert.equal(v2.inputForm, 'edges');
-  assert.deepEqual(v2.inputs.names, ['tokens', 'edge_src', 'edge_dst', 'static']);
+  assert.equal(v2.inputForm, 'classes');
+  assert.deepEqual(v2.inputs.names, classInputNames(2));
   assert.equal(v2.platform, 'synthetic-a');
   assert.deepEqual(v2.tokenizer, { mode: 'reference', vocabularyVersion: 'synthetic-0', tokens: 'features' });
   assert.deepEqual(v2.inputs.tokenDim, 152);

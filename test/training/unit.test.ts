@@ -1,5 +1,5 @@
 // The Python unit tests of training/ (training/tests/test_*.py): model structure and parameter counts, padded
-// batch = per-graph reference, metrics against hand-computed values, tensor-folder validation, splits, training
+// batch = per-graph reference, the edge and class forms = the dense one, metrics against hand-computed values, tensor-folder validation, splits, training
 // loop, baselines, ensemble interval / OOD, protocol runner and report.
 
 import { strict as assert } from 'node:assert';
@@ -8,7 +8,7 @@ import { missingTorch, runModule } from './python';
 
 const skip = missingTorch();
 
-for (const suite of ['test_model', 'test_metrics', 'test_data', 'test_training']) {
+for (const suite of ['test_model', 'test_edge_form', 'test_class_form', 'test_metrics', 'test_data', 'test_training']) {
   test(`training/tests/${suite}.py`, { skip: skip ? `skipped: ${skip}` : false }, () => {
     const result = runModule('unittest', ['-v', `training.tests.${suite}`]);
     const ran = /Ran (\d+) tests?/.exec(result.stderr);

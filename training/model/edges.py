@@ -56,18 +56,22 @@ def degree(x, src):
     return sum_by_source(ones, src, x.shape[0])
 
 
-def graph_attention(x, phi, src, dst, scale):
+def graph_attention(x, phi, src, dst, scale, source_phi=None):
     """V2's graph-aided attention: score_e = (phi[src] . phi[dst]) * scale on the edges only (the dense scores are
     masked by A), rows normalised linearly: sum_e score_e x[dst] / (sum_e score_e + 1e-6), as the dense
-    `scores / (scores.sum(-1) + 1e-6) @ x`. A vertex without edges aggregates to zero."""
+    `scores / (scores.sum(-1) + 1e-6) @ x`. A vertex without edges aggregates to zero. With `source_phi` the two
+    ends index different tables (the class form, model/classes.py): src rows of source_phi, which also sets the
+    number of output rows, dst rows of phi and x."""
+    source_phi = phi if source_phi is None else source_phi
     # The dot products as a MatMul with a column of ones, not a ReduceSum: onnxruntime's ReduceSum over an empty
     # [0,d] tensor (a graph without edges) returns [0,d] even with keepdims, which then fails to broadcast
     # against x when x is narrower than phi.
-    products = phi.index_select(0, src) * phi.index_select(0, dst)                       # [E,d]
+    products = source_phi.index_select(0, src) * phi.index_select(0, dst)                # [E,d]
     scores = products.matmul(products.new_ones(products.shape[1], 1)) * scale             # [E,1]
-    rowsum = sum_by_source(scores, src, x.shape[0])                                       # [N,1]
+    rows = source_phi.shape[0]
+    rowsum = sum_by_source(scores, src, rows)                                             # [rows,1]
     messages = x.index_select(0, dst) * scores                                            # [E,d]
-    return sum_by_source(messages, src, x.shape[0]) / (rowsum + 1e-6)
+    return sum_by_source(messages, src, rows) / (rowsum + 1e-6)
 
 
 def distinct_rows(x, enabled=True):

@@ -40,6 +40,28 @@ def reference_v2(model, x, a, s):
     return model.head(u[None])[0], v
 
 
+class GroupFFNFormula(unittest.TestCase):
+    def test_each_group_written_out(self):
+        # Group j of each projection: its chunk of the input through its own weight and bias, then the shared
+        # LayerNorm on that output chunk; the down projection reads the up projection's hidden vector in chunks.
+        from training.model.narformer_v2 import GroupFFN
+        torch.manual_seed(0)
+        ffn = GroupFFN(32).eval()
+        with torch.no_grad():
+            for p in ffn.parameters():
+                p.add_(0.3 * torch.randn(p.shape))
+            x = torch.randn(7, 32)
+
+            def projection(layer, v):
+                width = layer.weight.shape[1]
+                return torch.cat([F.layer_norm(v[:, j * width:(j + 1) * width] @ layer.weight[j] + layer.bias[j],
+                                               (layer.weight.shape[2],), layer.norm.weight, layer.norm.bias, 1e-5)
+                                  for j in range(layer.groups)], dim=1)
+            expected = projection(ffn.down, torch.relu(projection(ffn.up, x)))
+            torch.testing.assert_close(ffn(x), expected, rtol=1e-5, atol=1e-6)
+            torch.testing.assert_close(ffn(x[None])[0], expected, rtol=1e-5, atol=1e-6)  # leading batch axis
+
+
 class ParameterCounts(unittest.TestCase):
     def test_v2_latency_reference_size(self):
         self.assertEqual(count(NARFormerV2(token_dim=152, static_dim=40, dim=512, layers=2)), 2310921)

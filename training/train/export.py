@@ -1,7 +1,11 @@
 """Export of an ensemble to one ONNX file, its side-car JSON and its models/manifest.json entry.
 
-ONNX interface (models/README.md), opset 17. Two input forms; the manifest entry's "inputForm" says which:
-  edges    (default; one graph per run, dynamic N and E) tokens [N,F] float32, edge_src [E] int64,
+ONNX interface (models/README.md), opset 17. Three input forms; the manifest entry's "inputForm" says which:
+  classes  (default for V2 with graph-aided attention; one graph per run) the vertex classes of model/classes.py:
+           tokens [K0,F], degree [K0,1], then per layer l class_parent_l [K_l], class_src_l [E_l],
+           class_dst_l [E_l] (int64), class_count [K_L,1], static [1,S]. O(K d^2 + E_rep d): every vertex of a
+           class gets the same numbers, so each is computed once.
+  edges    (NNLP; one graph per run, dynamic N and E) tokens [N,F] float32, edge_src [E] int64,
            edge_dst [E] int64 (both directions of every undirected edge, no self-loops, no duplicates),
            static [1,S] float32. O(E d): the models' `forward_edges` (model/edges.py).
   dense    (older predictors; dynamic B and N) tokens [B,N,F], adjacency [B,N,N] (symmetric 0/1, no self-loops,
@@ -24,6 +28,7 @@ import torch
 from torch import nn
 
 from ..common import onnx_export
+from ..model import classes
 from ..model.edges import symmetric_edges
 from .batching import collate, collate_edges
 from .loop import batch_form
@@ -31,7 +36,7 @@ from .loop import batch_form
 OPSET = 17
 INPUT_FORMS = {"edges": ["tokens", "edge_src", "edge_dst", "static"],
                "dense": ["tokens", "adjacency", "node_mask", "static"]}
-DEFAULT_FORM = "edges"
+FORMS = ("classes", "edges", "dense")
 OUTPUT_NAMES = ["latency_ms", "embedding", "latency_members"]
 MANIFEST_SCHEMA_VERSION = 1
 DYNAMIC_AXES = {
@@ -41,14 +46,48 @@ DYNAMIC_AXES = {
 }
 
 
+def input_names(form, layers):
+    """The ONNX input names of `form` for members of `layers` layers (only the class form depends on it)."""
+    if form == "classes":
+        return classes.input_names(layers)
+    if form not in INPUT_FORMS:
+        raise ValueError("unknown input form %r (known: %s)" % (form, ", ".join(FORMS)))
+    return INPUT_FORMS[form]
+
+
+def dynamic_axes(form, layers):
+    if form != "classes":
+        return DYNAMIC_AXES[form]
+    axes = {"tokens": {0: "K0"}, "degree": {0: "K0"}, "class_count": {0: "K%d" % layers}}
+    for l in range(1, layers + 1):
+        axes.update({"class_parent_%d" % l: {0: "K%d" % l}, "class_src_%d" % l: {0: "E%d" % l},
+                     "class_dst_%d" % l: {0: "E%d" % l}})
+    return axes
+
+
+def default_form(members):
+    """The fastest form every member has: classes (V2 with graph-aided attention), edges (NNLP), else dense (the
+    global-attention ablation, whose scores cover every pair of vertices)."""
+    if all(hasattr(m, "forward_classes") for m in members) and has_edge_form(members):
+        return "classes"
+    return "edges" if has_edge_form(members) else "dense"
+
+
+def class_form_inputs(tokens, src, dst, static, layers):
+    """An edge-form graph (tokens [N,F], src/dst [E], static [1,S] tensors) as class-form input tensors, in
+    `classes.input_names(layers)` order."""
+    found = classes.vertex_classes(tokens.numpy(), np.stack([src.numpy(), dst.numpy()], axis=1), layers)
+    return tuple(torch.from_numpy(found[name]) for name in classes.input_names(layers)[:-1]) + (static,)
+
+
 class EnsembleModule(nn.Module):
     """Every member in one module; `form` picks the members' dense `forward` or their `forward_edges`; each
     member's latency is multiplied by its output scale (validation-fitted, ensemble.fit_output_scale)."""
 
-    def __init__(self, members, form=DEFAULT_FORM, scales=None):
+    def __init__(self, members, form="edges", scales=None):
         super().__init__()
-        if form not in INPUT_FORMS:
-            raise ValueError("unknown input form %r (known: %s)" % (form, ", ".join(INPUT_FORMS)))
+        if form not in FORMS:
+            raise ValueError("unknown input form %r (known: %s)" % (form, ", ".join(FORMS)))
         if scales is not None and len(scales) != len(members):
             raise ValueError("%d output scales for %d members" % (len(scales), len(members)))
         self.members = nn.ModuleList(members)
@@ -56,13 +95,17 @@ class EnsembleModule(nn.Module):
         self.register_buffer("scales", torch.tensor(scales if scales is not None else [1.0] * len(members),
                                                     dtype=torch.float32))
 
-    def forward(self, tokens, graph_a, graph_b, static):
-        """(tokens, adjacency, node_mask, static) in the dense form, (tokens, edge_src, edge_dst, static) in the
-        edge form."""
+    def forward(self, *inputs):
+        """The inputs of the form, in input_names order: (tokens, adjacency, node_mask, static) dense, (tokens,
+        edge_src, edge_dst, static) edges, (tokens, degree, 3 per layer, class_count, static) classes."""
         preds, embedding = [], None
         for i, member in enumerate(self.members):
-            run = member.forward_edges if self.form == "edges" else member
-            latency, emb = run(tokens, graph_a, graph_b, static)
+            if self.form == "classes":
+                tokens, degree, *levels, count, static = inputs
+                latency, emb = member.forward_classes(tokens, degree, list(zip(*[iter(levels)] * 3)), count, static)
+            else:
+                run = member.forward_edges if self.form == "edges" else member
+                latency, emb = run(*inputs)
             preds.append(latency)
             if i == 0:
                 embedding = emb
@@ -78,16 +121,20 @@ def sha256_of(path):
     return digest.hexdigest()
 
 
-def example_inputs(form, token_dim, static_dim):
+def example_inputs(form, token_dim, static_dim, layers):
     """Tracing inputs: a 5-vertex path graph (the sizes are dynamic axes, the values do not matter)."""
-    if form == "edges":
-        src, dst = (torch.from_numpy(a) for a in symmetric_edges([[0, 1], [1, 2], [2, 3], [3, 4]]))
-        return torch.zeros(5, token_dim), src, dst, torch.zeros(1, static_dim)
-    return torch.zeros(2, 5, token_dim), torch.zeros(2, 5, 5), torch.ones(2, 5), torch.zeros(2, static_dim)
+    if form == "dense":
+        return torch.zeros(2, 5, token_dim), torch.zeros(2, 5, 5), torch.ones(2, 5), torch.zeros(2, static_dim)
+    src, dst = (torch.from_numpy(a) for a in symmetric_edges([[0, 1], [1, 2], [2, 3], [3, 4]]))
+    edge_form = (torch.zeros(5, token_dim), src, dst, torch.zeros(1, static_dim))
+    return class_form_inputs(*edge_form, layers) if form == "classes" else edge_form
 
 
-def export_onnx(members, path, token_dim, static_dim, form=DEFAULT_FORM, scales=None):
+def export_onnx(members, path, token_dim, static_dim, form=None, scales=None):
+    """Writes the ensemble to `path` in `form` (default_form when None); returns the exported module."""
+    form = form or default_form(members)
     module = EnsembleModule(members, form, scales).eval()
+    layers = members[0].config["layers"]
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     with warnings.catch_warnings():
         # torch 1.13 warns about prim::Constant shape inference on every export; the parity test covers it
@@ -95,8 +142,8 @@ def export_onnx(members, path, token_dim, static_dim, form=DEFAULT_FORM, scales=
         # ... and that `g.op` in a symbolic (model/edges.py's ScatterND) goes through a deprecated alias there;
         # torch 2.x hands symbolics a GraphContext whose `op` is the supported one
         warnings.filterwarnings("ignore", message=".*_graph_op' is deprecated", category=FutureWarning)
-        onnx_export.export(module, example_inputs(form, token_dim, static_dim), path, OPSET, INPUT_FORMS[form],
-                           OUTPUT_NAMES, DYNAMIC_AXES[form])
+        onnx_export.export(module, example_inputs(form, token_dim, static_dim, layers), path, OPSET,
+                           input_names(form, layers), OUTPUT_NAMES, dynamic_axes(form, layers))
     exported = onnx.load(path)
     onnx.checker.check_model(exported)
     opset = next(o.version for o in exported.opset_import if o.domain in ("", "ai.onnx"))
@@ -120,10 +167,13 @@ def packed(t):
 def write_parity_samples(module, data, indices, kind, path):
     """Saves inputs and the PyTorch outputs of the graphs `indices`, in the module's input form, for the
     onnxruntime parity check: {"inputForm", "samples": [{"inputs", "outputs"}]}, one sample per graph in the
-    edge form, one padded batch of them all in the dense form."""
-    names = INPUT_FORMS[module.form]
+    edge and class forms, one padded batch of them all in the dense form."""
+    layers = module.members[0].config["layers"]
+    names = input_names(module.form, layers)
     if module.form == "edges":
         batches = [edge_inputs(data, g, kind) for g in indices]
+    elif module.form == "classes":
+        batches = [class_form_inputs(*edge_inputs(data, g, kind), layers) for g in indices]
     else:
         batches = [collate(data, np.asarray(indices), kind)]
     samples = []
@@ -177,7 +227,7 @@ def export_ensemble(members, records, summary, data, platform, model_name, out_d
     """Writes <out_dir>/<id>.onnx (input form `form`; by default the edge form, or the dense one for the
     global-attention ablation), <id>.json (side-car) and the manifest entry (and, with parity_path, the parity
     samples of `parity_indices`); returns the entry."""
-    form = form or (DEFAULT_FORM if has_edge_form(members) else "dense")
+    form = form or default_form(members)
     members = [m.cpu() for m in members]  # exported (and parity-checked) on the CPU, wherever they were trained
     kind = "nnlp" if model_name == "nnlp" else "v2"
     token_dim = data.features.shape[1] if kind == "v2" else data.nnlp_features.shape[1]
@@ -195,7 +245,7 @@ def export_ensemble(members, records, summary, data, platform, model_name, out_d
         "sidecar": predictor_id + ".json",
         "opset": OPSET,
         "inputForm": form,
-        "inputs": {"names": INPUT_FORMS[form], "tokenDim": token_dim, "staticDim": static_dim,
+        "inputs": {"names": input_names(form, records[0]["config"]["layers"]), "tokenDim": token_dim, "staticDim": static_dim,
                    "static": "static.npy (40-dim PE)" if kind == "v2" else "static_raw.npy [batch,GFLOPs,Gparams,Gmacs]"},
         "outputs": OUTPUT_NAMES,
         "tokenizer": {"mode": data.meta["mode"], "vocabularyVersion": data.meta["vocabularyVersion"],

@@ -30,14 +30,16 @@ merge_into() {  # merge_into COMMITTED.jsonl PER-JOB-FILE...: the committed line
   mv "$out.merged" "$out"
   [ -s "$out" ] || rm -f "$out"  # nothing committed and nothing finished: no empty file
 }
-help_study() {  # help_study TAG "SIZE AND SCHEDULE" [platform...]: a HELP in-domain study of V2 and NNLP, seeds 0-2,
-  # on the `help` lane's split (so the FLOPs baselines are shared), one platform (default the Xeon: 2 spaces,
-  # 20,625 graphs), seed by seed on two lanes, V2 first; its lines tagged TAG in $OUT/TAG.jsonl. Members are not kept.
-  tag=$1; args=$2; shift 2
+help_study() {  # help_study TAG "SIZE AND SCHEDULE" KEEP [platform...]: a HELP in-domain study of V2 and NNLP,
+  # seeds 0-2, on the `help` lane's split (so the FLOPs baselines are shared), one platform (default the Xeon: 2
+  # spaces, 20,625 graphs), seed by seed on two lanes, V2 first; its lines tagged TAG in $OUT/TAG.jsonl. KEEP
+  # "members" saves V2's runs as the platform's ensemble members (members_of), "-" keeps nothing.
+  tag=$1; args=$2; keep=$3; shift 3
   for p in ${*:-cpu-xeon-gold-6226}; do
     P=$RUNS/$tag-$p; mkdir -p $P
     for s in 0 1 2; do for m in v2 nnlp; do
-      echo "--tensors $T/help-$p --platform $p --skip-done-in $OUT/$tag.jsonl --protocol in-domain --models $m --seeds $s --out $P/in-$m-$s.jsonl"
+      saved=; [ $m = v2 ] && [ "$keep" = members ] && saved="--checkpoints $(members_of $p)"
+      echo "--tensors $T/help-$p --platform $p --skip-done-in $OUT/$tag.jsonl --protocol in-domain --models $m --seeds $s $saved --out $P/in-$m-$s.jsonl"
     done; done | NAR_TRAIN_LANES=${NAR_TRAIN_LANES:-2} run_jobs $tag-$p "$args --tag $tag"
     merge_into $OUT/$tag.jsonl $P/*.jsonl
   done
@@ -120,13 +122,13 @@ case "$1" in
     # HELP in-domain on twice the `help` lane's schedule (study help-d128-e12): d=128, L=2, 12 epochs; ≈ 65 min.
     # It asks whether the 6-epoch schedule is what keeps V2 level with NNLP in-domain (V2's validation MAPE was
     # still falling, and swinging, at its sixth epoch).
-    shift; help_study help-d128-e12 "$SIZE --epochs 12" "$@"
+    shift; help_study help-d128-e12 "$SIZE --epochs 12" - "$@"
     ;;
   help-d256)
     # HELP in-domain at twice the width (study help-d256-e6): d=256, L=2, the `help` lane's 6 epochs; a V2 run
     # 18-28 min, NNLP 5, 49 min for all 3 seeds on the Xeon. It asks whether size is what V2 lacks at d=128 on these small cell
     # networks (at d=512 on the earlier subset it led NNLP, 2.18 vs 3.11 % MAPE on the Xeon).
-    shift; help_study help-d256-e6 "--dim 256 --layers 2 --epochs 6" "$@"
+    shift; help_study help-d256-e6 "--dim 256 --layers 2 --epochs 6" members "$@"
     ;;
   paper-size)
     # The study tagged gpu-d512-e20: V2 and NNLP at the paper's size (d=512, L=2), 20 epochs; leave one family out

@@ -28,25 +28,72 @@ export interface EdgeList {
 /** The non-zero pairs of `denseAdjacency(n, edges)` in row-major order, as int64 index arrays: both directions of
  *  every undirected edge once, no self-loops. The degree of vertex i is the number of pairs with src = i. */
 export function symmetricEdges(n: number, edges: readonly (readonly [number, number])[]): EdgeList {
-  // Each pair as one number row·n + column (exact in a double for any graph that fits in memory), sorted and
-  // deduplicated: O(E log E) where a Set of strings or the dense matrix would cost far more on large graphs.
-  const keys = new Float64Array(2 * edges.length);
-  let k = 0;
+  const { src, dst } = symmetricPairs(n, edges);
+  return { src: int64From(src), dst: int64From(dst) };
+}
+
+/** symmetricEdges as int32 arrays, with `starts` [n+1]: vertex i's neighbours are dst[starts[i] .. starts[i+1]),
+ *  ascending. Built by counting per source vertex and sorting each vertex's few neighbours: O(E) in practice,
+ *  where sorting all the pairs, or a Set of strings, would cost more on large graphs. */
+export function symmetricPairs(n: number, edges: readonly (readonly [number, number])[]): { src: Int32Array; dst: Int32Array; starts: Int32Array } {
+  const starts = new Int32Array(n + 1);
   for (const [a, b] of edges) {
     checkVertex(n, a, b);
     if (a === b) continue;
-    keys[k++] = a * n + b;
-    keys[k++] = b * n + a;
+    starts[a + 1]++;
+    starts[b + 1]++;
   }
-  const sorted = keys.subarray(0, k).sort();
-  let unique = 0;
-  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[unique++] = sorted[i];
-  const src = new BigInt64Array(unique);
-  const dst = new BigInt64Array(unique);
-  for (let i = 0; i < unique; i++) {
-    const row = Math.floor(sorted[i] / n);
-    src[i] = BigInt(row);
-    dst[i] = BigInt(sorted[i] - row * n);
+  for (let i = 0; i < n; i++) starts[i + 1] += starts[i];
+  const filled = starts.slice(0, n);
+  const both = new Int32Array(starts[n]);
+  for (const [a, b] of edges) {
+    if (a === b) continue;
+    both[filled[a]++] = b;
+    both[filled[b]++] = a;
   }
-  return { src, dst };
+  // Sort and deduplicate each vertex's neighbours, compacting in place.
+  let out = 0;
+  const kept = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    const from = starts[i];
+    sortRange(both, from, starts[i + 1]);
+    for (let k = from; k < starts[i + 1]; k++) if (k === from || both[k] !== both[k - 1]) both[out++] = both[k];
+    kept[i + 1] = out;
+  }
+  const dst = both.slice(0, out);
+  const src = new Int32Array(out);
+  for (let i = 0; i < n; i++) src.fill(i, kept[i], kept[i + 1]);
+  return { src, dst, starts: kept };
+}
+
+/** Sorts values[from..to) in place: an insertion sort, since a vertex has few neighbours and a typed-array
+ *  `subarray(..).sort()` per vertex costs more in setting up than in sorting. A hub vertex (thousands of
+ *  neighbours) goes to the built-in sort. */
+export function sortRange(values: Int32Array, from: number, to: number): void {
+  if (to - from > 64) {
+    values.subarray(from, to).sort();
+    return;
+  }
+  for (let i = from + 1; i < to; i++) {
+    const v = values[i];
+    let j = i - 1;
+    while (j >= from && values[j] > v) values[j + 1] = values[j--];
+    values[j + 1] = v;
+  }
+}
+
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
+/** Non-negative integers (< 2^31) as int64, without a BigInt per value: on a little-endian machine each value is
+ *  the low half of its 64-bit slot and the high half stays zero. Indices of a large graph number in the tens of
+ *  thousands per prediction, and a BigInt each is a measurable part of its cost. */
+export function int64From(values: ArrayLike<number>): BigInt64Array {
+  const out = new BigInt64Array(values.length);
+  if (!LITTLE_ENDIAN) {
+    for (let i = 0; i < values.length; i++) out[i] = BigInt(values[i]);
+    return out;
+  }
+  const halves = new Int32Array(out.buffer);
+  for (let i = 0; i < values.length; i++) halves[2 * i] = values[i];
+  return out;
 }

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import type { TokenizerMode } from '../tokenizer/types';
+import { classInputNames, classLayersOf } from './classes';
 import { ManifestError } from './errors';
 import type { IntervalCalibration } from './interval';
 import { parseOodReference, type OodReference } from './ood';
@@ -15,15 +16,22 @@ export const MANIFEST_SCHEMA_VERSION = 1;
 /** Which token rows and static vector a predictor reads: V2 rows + 40-dim PE, or NNLP rows + raw 4 values. */
 export type TokenKind = 'features' | 'nnlp_features';
 
-/** How a predictor's ONNX file takes the graph (models/README.md): an edge list (`edge_src`/`edge_dst`, O(E·d)),
- *  or a dense [B,N,N] adjacency with a node mask (O(N²·d); entries written before the edge form have no
- *  `inputForm` and mean this one). */
-export type InputForm = 'dense' | 'edges';
-/** The ONNX input names of each form, in the order the exporter declares them. */
+/** How a predictor's ONNX file takes the graph (models/README.md): its vertex classes (classes.ts: every vertex
+ *  of a class computed once, O(K·d² + E_rep·d)), an edge list (`edge_src`/`edge_dst`, O(E·d)), or a dense
+ *  [B,N,N] adjacency with a node mask (O(N²·d); entries written before the edge form have no `inputForm` and mean
+ *  this one). */
+export type InputForm = 'dense' | 'edges' | 'classes';
+/** The ONNX input names of the forms whose names are fixed, in the order the exporter declares them (the class
+ *  form's depend on the layer count: classes.ts classInputNames). */
 export const INPUT_NAMES = {
   dense: ['tokens', 'adjacency', 'node_mask', 'static'],
   edges: ['tokens', 'edge_src', 'edge_dst', 'static'],
-} as const satisfies Record<InputForm, readonly string[]>;
+} as const satisfies Record<Exclude<InputForm, 'classes'>, readonly string[]>;
+
+/** Inputs that hold vertex or class indices (int64); every other input is float32. */
+export function isIndexInput(name: string): boolean {
+  return name === 'edge_src' || name === 'edge_dst' || /^class_(parent|src|dst)_\d+$/.test(name);
+}
 
 export interface PredictorEntry extends IntervalCalibration {
   id: string;
@@ -36,6 +44,8 @@ export interface PredictorEntry extends IntervalCalibration {
   vocabularyVersion: string;
   tokenKind: TokenKind;
   inputForm: InputForm;
+  /** The ONNX input names, in order (the form's; for the class form they also give the layer count). */
+  inputNames: readonly string[];
   /** Row width F and static width S the predictor was exported with, when the manifest states them. */
   tokenDim?: number;
   staticDim?: number;
@@ -97,18 +107,24 @@ function optionalDim(v: unknown, where: string, field: string): number | undefin
   return v as number;
 }
 
-/** `inputForm` (absent: dense) and, when stated, `inputs.names`, which must be the form's input names. */
-function inputForm(e: Json, inputs: Json, where: string): InputForm {
+/** `inputForm` (absent: dense) and its input names: `inputs.names` when stated, which must be the form's (the
+ *  class form must state them: they carry its layer count). */
+function inputForm(e: Json, inputs: Json, where: string): { inputForm: InputForm; inputNames: readonly string[] } {
   const form = e.inputForm ?? 'dense';
-  if (form !== 'dense' && form !== 'edges') throw new ManifestError(where, `inputForm must be dense or edges, not ${JSON.stringify(form)}`);
-  const expected: readonly string[] = INPUT_NAMES[form];
-  if (inputs.names !== undefined) {
-    const names = inputs.names;
-    if (!Array.isArray(names) || names.length !== expected.length || names.some((n, i) => n !== expected[i])) {
-      throw new ManifestError(where, `inputs.names must be ${JSON.stringify(expected)} for inputForm ${form}, not ${JSON.stringify(names)}`);
+  const names = inputs.names;
+  if (form === 'classes') {
+    const layers = Array.isArray(names) && names.every((n) => typeof n === 'string') ? classLayersOf(names as string[]) : undefined;
+    if (layers === undefined) {
+      throw new ManifestError(where, `inputs.names must be the class form's for some layer count L (${JSON.stringify(classInputNames(2))} for L = 2), not ${JSON.stringify(names)}`);
     }
+    return { inputForm: form, inputNames: names as string[] };
   }
-  return form;
+  if (form !== 'dense' && form !== 'edges') throw new ManifestError(where, `inputForm must be classes, edges or dense, not ${JSON.stringify(form)}`);
+  const expected: readonly string[] = INPUT_NAMES[form];
+  if (names !== undefined && (!Array.isArray(names) || names.length !== expected.length || names.some((n, i) => n !== expected[i]))) {
+    throw new ManifestError(where, `inputs.names must be ${JSON.stringify(expected)} for inputForm ${form}, not ${JSON.stringify(names)}`);
+  }
+  return { inputForm: form, inputNames: expected };
 }
 
 function describe(e: Json): Pick<PredictorEntry, 'model' | 'validation' | 'test' | 'trainedOn' | 'created'> {
@@ -181,7 +197,7 @@ function parseEntry(raw: unknown, i: number, root: string, manifestName: string)
     tokenizerMode: tok.mode,
     vocabularyVersion: tok.vocabularyVersion,
     tokenKind: (tok.tokens as TokenKind | undefined) ?? 'features',
-    inputForm: inputForm(e, inputs, where),
+    ...inputForm(e, inputs, where),
     tokenDim: optionalDim(inputs.tokenDim, where, 'inputs.tokenDim'),
     staticDim: optionalDim(inputs.staticDim, where, 'inputs.staticDim'),
     spreadScale: interval.spreadScale,

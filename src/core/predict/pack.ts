@@ -2,11 +2,14 @@
 // onnxruntime: the runtime wraps them. One graph per call, in the input form the manifest entry declares:
 //   edges  tokens [N,F] in vertex order, edge_src / edge_dst [E] int64 (graph.ts: both directions of every
 //          undirected edge of `Tokens.edges`, deduplicated, self-loops dropped), static [1,S];
+//   classes the same graph as vertex classes (classes.ts): tokens [K0,F], degree [K0,1], per layer l
+//          class_parent_l [K_l], class_src_l / class_dst_l [E_l] int64, class_count [K_L,1], static [1,S];
 //   dense  (older predictors) tokens [1,N,F], adjacency [1,N,N] = the symmetric closure of the same edges,
 //          node_mask [1,N] all ones, static [1,S].
 // static is the 40-dim PE for V2 or the raw [batch, GFLOPs, Gparams, Gmacs] for NNLP.
 import type { Tokens } from '../tokenizer/types';
 import { TokenMismatchError } from './errors';
+import { classLayersOf, vertexClasses } from './classes';
 import { denseAdjacency, symmetricEdges } from './graph';
 import { INPUT_NAMES, type PredictorEntry } from './manifest';
 
@@ -31,16 +34,24 @@ export interface EdgeInputs {
   static: PackedTensor<Float32Array>;
 }
 
-export type PackedInputs = DenseInputs | EdgeInputs;
+export interface ClassInputs {
+  form: 'classes';
+  /** Input names in the predictor's order (their count gives the layers). */
+  names: readonly string[];
+  tensors: Record<string, PackedTensor>;
+}
+
+export type PackedInputs = DenseInputs | EdgeInputs | ClassInputs;
 
 /** The tensors of `packed` by input name, in the form's order (what a session is fed). */
 export function inputTensors(packed: PackedInputs): [string, PackedTensor][] {
+  if (packed.form === 'classes') return packed.names.map((name) => [name, packed.tensors[name]]);
   return packed.form === 'edges'
     ? INPUT_NAMES.edges.map((name) => [name, packed[name]])
     : INPUT_NAMES.dense.map((name) => [name, packed[name]]);
 }
 
-type Wants = Pick<PredictorEntry, 'id' | 'tokenizerMode' | 'vocabularyVersion' | 'tokenKind' | 'tokenDim' | 'staticDim' | 'inputForm'>;
+type Wants = Pick<PredictorEntry, 'id' | 'tokenizerMode' | 'vocabularyVersion' | 'tokenKind' | 'tokenDim' | 'staticDim' | 'inputForm' | 'inputNames'>;
 
 /** Refuses tokens made by another tokenizer mode or vocabulary: their rows mean something else to this predictor. */
 export function checkCompatible(tokens: Pick<Tokens, 'mode' | 'vocabularyVersion'>, entry: Wants): void {
@@ -71,6 +82,11 @@ export function packInputs(tokens: Tokens, entry: Wants): PackedInputs {
     throw new TokenMismatchError(`predictor ${entry.id} reads a ${entry.staticDim}-value static vector, the tokenizer wrote ${staticValues.length}`);
   }
   const staticTensor = { data: staticValues, dims: [1, staticValues.length] };
+  if (entry.inputForm === 'classes') {
+    const layers = classLayersOf(entry.inputNames);
+    if (layers === undefined) throw new TokenMismatchError(`predictor ${entry.id} declares class-form inputs ${JSON.stringify(entry.inputNames)} without a layer count`);
+    return { form: 'classes', names: entry.inputNames, tensors: { ...vertexClasses(features, f, tokens.edges, layers), static: staticTensor } };
+  }
   if (entry.inputForm === 'edges') {
     const { src, dst } = symmetricEdges(n, tokens.edges);
     return {
