@@ -6,7 +6,9 @@ rows are zeroed after every layer, so a padded batch computes exactly what the r
 (tests/test_model.py checks this against `forward_single`). `forward_edges` runs the same parameters on an
 unpadded graph given as an edge list (model/edges.py): O(E d) instead of O(N^2 d). Inference and ONNX export use
 it on one graph; training on a batch held as one disjoint graph (train/batching.py `collate_edges`), except the
-global-attention ablation, which has no edge form and trains on the dense batches.
+global-attention ablation, which has no edge form and trains on the dense batches. `forward_classes` runs them on
+the graph's vertex classes (model/classes.py): each class of vertices that every layer treats alike once, the
+form the exporter writes for inference.
 
 Ablation switches (paper Tables 5 and 6):
   attention="graph" | "global"   graph-aided scores masked by A, or the same scores over all real node pairs
