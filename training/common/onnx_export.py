@@ -13,10 +13,12 @@ from torch import nn
 TRACER = {"dynamo": False} if "dynamo" in inspect.signature(torch.onnx.export).parameters else {}
 
 
-def export(module, example, target, opset, input_names, output_names, dynamic_axes=None):
-    """torch.onnx.export of `module` on `example` into `target` (a path or a binary buffer), without gradients."""
+def export(module, example, target, opset, input_names, output_names, dynamic_axes=None, fold_constants=True):
+    """torch.onnx.export of `module` on `example` into `target` (a path or a binary buffer), without gradients.
+    fold_constants=False keeps every parameter under its own name (onnxruntime folds the constant subgraphs when
+    it opens the file, so the cost at inference is the same)."""
     with torch.no_grad():
-        torch.onnx.export(module, example, target, opset_version=opset, do_constant_folding=True,
+        torch.onnx.export(module, example, target, opset_version=opset, do_constant_folding=fold_constants,
                           input_names=input_names, output_names=output_names, dynamic_axes=dynamic_axes, **TRACER)
 
 

@@ -1,16 +1,22 @@
 """The class form (model/classes.py, `forward_classes`) against the edge form it stands in for at inference: the
 same parameters on the same graph give the same latency and embedding (1e-5 relative in float32, 1e-10 in
 float64) - on graphs whose token rows repeat (so that classes hold many vertices), with isolated vertices, without
-edges, with one vertex - and the classes are what the graph alone decides (hand-checked numbering)."""
+edges, with one vertex - and the classes are what the graph alone decides (hand-checked numbering). Also the
+re-export of an edge-form file in the class form from its own weights (train/convert_form.py)."""
+import json
+import os
 import unittest
 
 import numpy as np
+import onnx
 import torch
 
 from training.model.classes import input_names, vertex_classes
 from training.model.edges import symmetric_edges
 from training.model.narformer_v2 import NARFormerV2
+from training.tests.common import temp_dir
 from training.tests.test_edge_form import TOLERANCE, random_graph, trained_like
+from training.train import convert_form, export
 
 torch.set_num_threads(1)
 
@@ -121,6 +127,68 @@ class ClassFormEqualsEdgeForm(unittest.TestCase):
         with self.assertRaisesRegex(ValueError, "only for graph-aided attention"):
             model.forward_classes(*class_inputs(np.ones((2, 4), np.float32), [[0, 1]], 2, torch.float32),
                                   torch.zeros(1, 2))
+
+
+class ConvertForm(unittest.TestCase):
+    """convert_form recovers the members of an edge-form file from its initializers and re-exports them."""
+
+    def setUp(self):
+        self.members = [trained_like(lambda: NARFormerV2(token_dim=12, static_dim=4, dim=16, head_hidden=16), s)
+                        for s in range(3)]
+        self.scales = [1.0, 1.1, 0.9]
+        self.tmp = temp_dir()
+        self.dir = self.tmp.name
+        self.onnx = os.path.join(self.dir, "p.onnx")
+        module = export.export_onnx(self.members, self.onnx, 12, 4, "edges", self.scales)
+        rng = np.random.default_rng(0)
+        samples = []
+        with torch.no_grad():
+            for n, kinds in ((1, 1), (30, 3)):
+                src, dst = (torch.from_numpy(a) for a in symmetric_edges(random_graph(rng, n, 2 * n)))
+                inputs = (torch.from_numpy(repeated_tokens(rng, n, 12, kinds)), src, dst, torch.randn(1, 4))
+                samples.append({"inputs": {k: export.packed(v) for k, v in zip(export.INPUT_FORMS["edges"], inputs)},
+                                "outputs": {k: export.packed(v) for k, v in zip(export.OUTPUT_NAMES, module(*inputs))}})
+        self.parity = os.path.join(self.dir, "parity.json")
+        with open(self.parity, "w") as f:
+            json.dump({"inputForm": "edges", "samples": samples}, f)
+        self.entry = {"id": "p", "file": "p.onnx", "sha256": export.sha256_of(self.onnx), "inputForm": "edges",
+                      "inputs": {"names": export.INPUT_FORMS["edges"], "tokenDim": 12, "staticDim": 4},
+                      "architecture": {"model": "v2", "variant": "full", "dim": 16, "layers": 2, "headHidden": 16}}
+        export.update_manifest(os.path.join(self.dir, "manifest.json"), self.entry)
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def test_the_recovered_members_are_the_exported_ones(self):
+        members, scales = convert_form.recover_members(self.onnx, self.entry)
+        self.assertEqual([round(v, 6) for v in scales], self.scales)
+        for got, want in zip(members, self.members):
+            for (name, a), b in zip(got.state_dict().items(), want.state_dict().values()):
+                torch.testing.assert_close(a, b, rtol=0, atol=0, msg=name)
+
+    def test_conversion_writes_the_class_form_and_its_parity(self):
+        worst = convert_form.convert(self.onnx, self.parity, "classes")
+        self.assertLessEqual(worst, 1e-5)
+        with open(os.path.join(self.dir, "manifest.json")) as f:
+            entry = json.load(f)["predictors"][0]
+        self.assertEqual((entry["inputForm"], entry["inputs"]["names"]), ("classes", input_names(2)))
+        self.assertEqual(entry["sha256"], export.sha256_of(self.onnx))
+        self.assertEqual([i.name for i in onnx.load(self.onnx).graph.input], input_names(2))
+        with open(self.parity) as f:
+            parity = json.load(f)
+        self.assertEqual(parity["inputForm"], "classes")
+        self.assertEqual(sorted(parity["samples"][1]["inputs"]), sorted(input_names(2)))
+
+    def test_a_wrong_file_is_refused_and_nothing_is_written(self):
+        with open(self.parity) as f:
+            parity = json.load(f)
+        parity["samples"][1]["outputs"]["latency_ms"]["data"][0] *= 1.01
+        with open(self.parity, "w") as f:
+            json.dump(parity, f)
+        before = export.sha256_of(self.onnx)
+        with self.assertRaisesRegex(ValueError, "miss the saved outputs"):
+            convert_form.convert(self.onnx, self.parity, "classes")
+        self.assertEqual(export.sha256_of(self.onnx), before)
 
 
 if __name__ == "__main__":

@@ -143,7 +143,10 @@ def export_onnx(members, path, token_dim, static_dim, form=None, scales=None):
         # torch 2.x hands symbolics a GraphContext whose `op` is the supported one
         warnings.filterwarnings("ignore", message=".*_graph_op' is deprecated", category=FutureWarning)
         onnx_export.export(module, example_inputs(form, token_dim, static_dim, layers), path, OPSET,
-                           input_names(form, layers), OUTPUT_NAMES, dynamic_axes(form, layers))
+                           input_names(form, layers), OUTPUT_NAMES, dynamic_axes(form, layers),
+                           # every weight under its parameter name: the members can be read back from the file
+                           # (convert_form.py), and onnxruntime folds the constants at load anyway
+                           fold_constants=False)
     exported = onnx.load(path)
     onnx.checker.check_model(exported)
     opset = next(o.version for o in exported.opset_import if o.domain in ("", "ai.onnx"))
