@@ -15,7 +15,7 @@ from training.model.classes import input_names, vertex_classes
 from training.model.edges import symmetric_edges
 from training.model.narformer_v2 import NARFormerV2
 from training.tests.common import temp_dir
-from training.tests.test_edge_form import TOLERANCE, random_graph, trained_like
+from training.tests.test_edge_form import TOLERANCE, OnV2Variants, random_graph, trained_like
 from training.train import convert_form, export
 
 torch.set_num_threads(1)
@@ -73,7 +73,7 @@ class VertexClasses(unittest.TestCase):
         self.assertLess(len(c["class_src_2"]), len(symmetric_edges(edges)[0]) / 2)
 
 
-class ClassFormEqualsEdgeForm(unittest.TestCase):
+class ClassFormEqualsEdgeForm(OnV2Variants, unittest.TestCase):
     def compare(self, model, tokens, edges, seed, dtype):
         layers = model.config["layers"]
         generator = torch.Generator().manual_seed(seed)
@@ -98,16 +98,6 @@ class ClassFormEqualsEdgeForm(unittest.TestCase):
             for i, (n, edge_count, isolated, kinds) in enumerate(cases):
                 tokens = repeated_tokens(rng, n, dim, kinds)
                 self.compare(model, tokens, random_graph(rng, n, edge_count, isolated), seed * 100 + i, dtype)
-
-    def test_v2_full(self):
-        self.check(lambda: NARFormerV2(token_dim=24, static_dim=6, dim=32, head_hidden=32), 0)
-
-    def test_v2_without_static_gating_and_with_plain_ffn(self):
-        self.check(lambda: NARFormerV2(token_dim=24, static_dim=6, dim=32, head_hidden=32, use_static=False,
-                                       type_aware=False, ffn="plain"), 1)
-
-    def test_v2_three_layers(self):
-        self.check(lambda: NARFormerV2(token_dim=16, static_dim=4, dim=16, layers=3, head_hidden=16), 2)
 
     def test_classes_merged_wrongly_change_the_prediction(self):
         # Vertices 0 and 2 of a path 0-1-2-3 share token and degree only if the path is cut: counting the

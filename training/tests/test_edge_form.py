@@ -44,6 +44,29 @@ def random_graph(rng, n, edge_count, isolated=0):
     return np.concatenate([edges, extra[:, ::-1], extra, [[0, 0]]]).astype(np.int64)
 
 
+# Small V2 models (builder, seed) that every inference form is compared on: the full model, one without the
+# static branch and the degree gate and with the plain FFN, and one of three layers.
+V2_VARIANTS = {
+    "full": (lambda: NARFormerV2(token_dim=24, static_dim=6, dim=32, head_hidden=32), 0),
+    "bare": (lambda: NARFormerV2(token_dim=24, static_dim=6, dim=32, head_hidden=32, use_static=False,
+                                 type_aware=False, ffn="plain"), 1),
+    "three layers": (lambda: NARFormerV2(token_dim=16, static_dim=4, dim=16, layers=3, head_hidden=16), 2),
+}
+
+
+class OnV2Variants:
+    """Mixin: `self.check(builder, seed)` on each of V2_VARIANTS."""
+
+    def test_v2_full(self):
+        self.check(*V2_VARIANTS["full"])
+
+    def test_v2_without_static_gating_and_with_plain_ffn(self):
+        self.check(*V2_VARIANTS["bare"])
+
+    def test_v2_three_layers(self):
+        self.check(*V2_VARIANTS["three layers"])
+
+
 class SymmetricEdges(unittest.TestCase):
     def test_the_nonzero_pairs_of_the_dense_adjacency_in_row_major_order(self):
         rng = np.random.default_rng(0)
@@ -71,7 +94,7 @@ class SumBySource(unittest.TestCase):
         self.assertTrue(torch.autograd.gradcheck(lambda v: sum_by_source(v, src, 4), (values,)))
 
 
-class EdgeFormEqualsDense(unittest.TestCase):
+class EdgeFormEqualsDense(OnV2Variants, unittest.TestCase):
     def compare(self, model, n, edges, seed, dtype):
         token_dim, static_dim = model.config["token_dim"], model.config["static_dim"]
         generator = torch.Generator().manual_seed(seed)
@@ -101,16 +124,6 @@ class EdgeFormEqualsDense(unittest.TestCase):
                 count = self.compare(model, n, random_graph(rng, n, edge_count, isolated), seed * 100 + i, dtype)
                 seen_empty |= count == 0
             self.assertTrue(seen_empty, "a graph without edges was compared")
-
-    def test_v2_full(self):
-        self.check(lambda: NARFormerV2(token_dim=24, static_dim=6, dim=32, head_hidden=32), 0)
-
-    def test_v2_without_static_gating_and_with_plain_ffn(self):
-        self.check(lambda: NARFormerV2(token_dim=24, static_dim=6, dim=32, head_hidden=32, use_static=False,
-                                       type_aware=False, ffn="plain"), 1)
-
-    def test_v2_three_layers(self):
-        self.check(lambda: NARFormerV2(token_dim=16, static_dim=4, dim=16, layers=3, head_hidden=16), 2)
 
     def test_nnlp(self):
         self.check(lambda: NNLP(token_dim=12, static_dim=4, dim=32, head_hidden=32), 3)
