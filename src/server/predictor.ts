@@ -3,7 +3,7 @@
 // goes in and what comes out is decided by src/core/predict (packing, vocabulary check, interval, OOD), so the
 // server and the CLI give the same answer for the same tokens.
 import type { Tokens } from '../core/tokenizer/types';
-import { inputTensors, packInputs, checkCompatible, toEstimate, type Estimate, type PredictorEntry, type PredictorManifest } from '../core/predict';
+import { inputTensors, packInputs, type PackedInputs, checkCompatible, toEstimate, type Estimate, type PredictorEntry, type PredictorManifest } from '../core/predict';
 import { availableParallelism } from 'node:os';
 import { openWithFallback } from './executionProviders';
 
@@ -34,29 +34,44 @@ export interface PredictorOptions {
   threads?: number;
   /** Intra-op threads for graphs of at least `largeGraphVertices` vertices (a second session of the same file).
    *  Default: up to 4, the machine's cores permitting. The cost grows with the vertex count (per-vertex linears of
-   *  3 members, compute-bound): a 2,587-vertex DenseNet-121 takes ≈ 30 ms on one thread and ≈ 25 ms on two. */
+   *  3 members, compute-bound): a 2,587-vertex DenseNet-121 took ≈ 33 ms on one thread and ≈ 27 ms on two in
+   *  the edge form. */
   largeGraphThreads?: number;
   /** Default 1,000: above it one prediction costs over ~10 ms on one thread, and more threads pay off. */
   largeGraphVertices?: number;
+  /** The same threshold for predictors in the class form, counted in vertex classes (the rows each layer
+   *  computes). Default 2,500: at 1,000–1,200 classes (DenseNet-121) one thread measured faster than two, at
+   *  2,500 two were 10 % faster and at 5,000 23 % (bench/results/predict.md). */
+  largeGraphClasses?: number;
 }
 
 export const LARGE_GRAPH_VERTICES = 1000;
+export const LARGE_GRAPH_CLASSES = 2500;
 
 export class Predictor {
   private readonly sessions = new Map<string, Promise<Opened>>();
   private readonly threads: number;
   private readonly largeGraphThreads: number;
   private readonly largeGraphVertices: number;
+  private readonly largeGraphClasses: number;
 
   constructor(readonly manifest: PredictorManifest, options: PredictorOptions = {}) {
     this.threads = options.threads ?? 1;
     this.largeGraphThreads = options.largeGraphThreads ?? Math.max(this.threads, Math.min(4, availableParallelism()));
     this.largeGraphVertices = options.largeGraphVertices ?? LARGE_GRAPH_VERTICES;
+    this.largeGraphClasses = options.largeGraphClasses ?? LARGE_GRAPH_CLASSES;
   }
 
-  /** Intra-op threads for a graph of `vertices` vertices. */
+  /** Intra-op threads for a graph of `vertices` vertices (edge and dense forms). */
   threadsFor(vertices: number): number {
     return vertices >= this.largeGraphVertices ? this.largeGraphThreads : this.threads;
+  }
+
+  /** Intra-op threads for packed inputs: by vertex classes in the class form (its last level, the largest
+   *  table), by vertices otherwise. */
+  threadsForInputs(packed: PackedInputs): number {
+    if (packed.form !== 'classes') return this.threadsFor(packed.tokens.dims[packed.form === 'dense' ? 1 : 0]);
+    return packed.tensors.class_count.dims[0] >= this.largeGraphClasses ? this.largeGraphThreads : this.threads;
   }
 
   get entries(): PredictorEntry[] {
@@ -98,7 +113,7 @@ export class Predictor {
   async predictOne(entry: PredictorEntry, tokens: Tokens, providers: string[]): Promise<{ estimate: Estimate; executionProvider: string }> {
     checkCompatible(tokens, entry);
     const packed = packInputs(tokens, entry);
-    const { session, executionProvider } = await this.open(entry, providers, this.threadsFor(tokens.names.length));
+    const { session, executionProvider } = await this.open(entry, providers, this.threadsForInputs(packed));
     const o = loadOrt();
     const feeds: Record<string, import('onnxruntime-node').Tensor> = {};
     for (const [name, t] of inputTensors(packed)) {
