@@ -40,8 +40,9 @@ export interface PredictorOptions {
   /** Default 1,000: above it one prediction costs over ~10 ms on one thread, and more threads pay off. */
   largeGraphVertices?: number;
   /** The same threshold for predictors in the class form, counted in vertex classes (the rows each layer
-   *  computes). Default 2,500: at 1,000–1,200 classes (DenseNet-121) one thread measured faster than two, at
-   *  2,500 two were 10 % faster and at 5,000 23 % (bench/results/predict.md). */
+   *  computes). Default 2,500: at 1,000–1,200 classes (DenseNet-121) one thread measured faster than two; on a
+   *  random tree whose rows all differ two threads were 10 % faster at 2,500 classes and 3–23 % at 5,000
+   *  (bench/results/predict.md has that stress case). */
   largeGraphClasses?: number;
 }
 
