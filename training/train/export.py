@@ -81,8 +81,9 @@ def class_form_inputs(tokens, src, dst, static, layers):
 
 
 class EnsembleModule(nn.Module):
-    """Every member in one module; `form` picks the members' dense `forward` or their `forward_edges`; each
-    member's latency is multiplied by its output scale (validation-fitted, ensemble.fit_output_scale)."""
+    """Every member in one module; `form` picks the members' `forward_classes`, `forward_edges` or dense
+    `forward`; each member's latency is multiplied by its output scale (validation-fitted,
+    ensemble.fit_output_scale)."""
 
     def __init__(self, members, form="edges", scales=None):
         super().__init__()
