@@ -48,10 +48,11 @@ def recover_members(onnx_path, entry):
                              dim=arch["dim"], layers=layers, head_hidden=arch["headHidden"])
         prefix = "members.%d." % m
         state = {n[len(prefix):]: w for n, w in weights.items() if n.startswith(prefix)}
-        for b in range(layers if not named else 0):
-            lin_l, lin_r = unnamed[2 * (m * layers + b)], unnamed[2 * (m * layers + b) + 1]
-            state["blocks.%d.lin_l.weight" % b] = weights[lin_l].T.contiguous()
-            state["blocks.%d.lin_r.weight" % b] = weights[lin_r].T.contiguous()
+        if not named:
+            for b in range(layers):
+                lin_l, lin_r = unnamed[2 * (m * layers + b)], unnamed[2 * (m * layers + b) + 1]
+                state["blocks.%d.lin_l.weight" % b] = weights[lin_l].T.contiguous()
+                state["blocks.%d.lin_r.weight" % b] = weights[lin_r].T.contiguous()
         member.load_state_dict(state, strict=True)
         members.append(member.eval())
     return members, scales.tolist()
@@ -92,20 +93,16 @@ def convert(onnx_path, parity_path, form="classes", manifest_path=None):
     written = onnx_path + ".converting"
     module = export.export_onnx(members, written, entry["inputs"]["tokenDim"], entry["inputs"]["staticDim"],
                                 form, scales)
-    converted = [(export.class_form_inputs(*inputs, layers) if form == "classes" else inputs, outputs)
-                 for inputs, outputs in samples]
-    worst = max(worst, *(worst_error(module(*inputs), outputs) for inputs, outputs in converted))
+    converted = [export.class_form_inputs(*inputs, layers) if form == "classes" else inputs for inputs, _ in samples]
+    runs = [(inputs, module(*inputs)) for inputs in converted]
+    worst = max(worst, *(worst_error(got, saved) for (_, got), (_, saved) in zip(runs, samples)))
     if worst > TOLERANCE:
         os.remove(written)
         raise ValueError("%s: the %s form misses the saved outputs by %.3g relative; nothing written"
                          % (onnx_path, form, worst))
     os.replace(written, onnx_path)
     names = export.input_names(form, layers)
-    with open(parity_path, "w", encoding="utf-8") as f:
-        json.dump({"inputForm": form, "samples": [
-            {"inputs": {n: export.packed(t) for n, t in zip(names, inputs)},
-             "outputs": {n: export.packed(t) for n, t in zip(export.OUTPUT_NAMES, module(*inputs))}}
-            for inputs, _ in converted]}, f)
+    export.write_parity(parity_path, form, names, runs)
     entry.update({"sha256": export.sha256_of(onnx_path), "inputForm": form,
                   "inputs": {**entry["inputs"], "names": names}})
     export.update_manifest(manifest_path, entry)

@@ -180,13 +180,16 @@ def write_parity_samples(module, data, indices, kind, path):
         batches = [class_form_inputs(*edge_inputs(data, g, kind), layers) for g in indices]
     else:
         batches = [collate(data, np.asarray(indices), kind)]
-    samples = []
-    for inputs in batches:
-        outputs = module(*inputs)
-        samples.append({"inputs": {n: packed(t) for n, t in zip(names, inputs)},
-                        "outputs": {n: packed(t) for n, t in zip(OUTPUT_NAMES, outputs)}})
+    write_parity(path, module.form, names, [(inputs, module(*inputs)) for inputs in batches])
+
+
+def write_parity(path, form, names, runs):
+    """The parity file: {"inputForm", "samples": [{"inputs", "outputs"}]} from `runs`, (input tuple in the order
+    of `names`, output tuple) pairs already computed."""
+    samples = [{"inputs": {n: packed(t) for n, t in zip(names, inputs)},
+                "outputs": {n: packed(t) for n, t in zip(OUTPUT_NAMES, outputs)}} for inputs, outputs in runs]
     with open(path, "w", encoding="utf-8") as f:
-        json.dump({"inputForm": module.form, "samples": samples}, f)
+        json.dump({"inputForm": form, "samples": samples}, f)
 
 
 def write_sidecar(path, entry, summary):
