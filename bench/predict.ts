@@ -113,7 +113,7 @@ async function timePredictor(manifest: PredictorManifest, entry: PredictorEntry,
   const largeTimes: Timed[] = [];
   for (const t of large) largeTimes.push(await time(predictor, entry, t));
   // The runtime's default: one intra-op thread, more for graphs of LARGE_GRAPH_VERTICES and up (LARGE_GRAPH_CLASSES
-  // vertex classes in the class form). The slowest graphs again with one thread throughout and with two
+  // vertex classes of a d=128 model in the class form, weighted by (d/128)²). The slowest graphs again with one thread throughout and with two
   // throughout, for comparison.
   const oneThread = new Predictor(manifest, { threads: 1, largeGraphThreads: 1 });
   const twoThreads = new Predictor(manifest, { threads: 2, largeGraphThreads: 2 });
@@ -122,7 +122,7 @@ async function timePredictor(manifest: PredictorManifest, entry: PredictorEntry,
   for (const t of [...byCost, ...large]) {
     const chosen = [...corpusTimes, ...largeTimes].find((x) => x.name === t.name)!;
     threads.push({
-      name: t.name, vertices: chosen.vertices, defaultMs: chosen.medianMs, defaultThreads: predictor.threadsForInputs(packInputs(t.tokens, entry)),
+      name: t.name, vertices: chosen.vertices, defaultMs: chosen.medianMs, defaultThreads: predictor.threadsForInputs(packInputs(t.tokens, entry), entry.width),
       oneMs: (await time(oneThread, entry, t)).medianMs, twoMs: (await time(twoThreads, entry, t)).medianMs,
     });
   }
@@ -172,7 +172,7 @@ async function main(): Promise<void> {
     '# Predictor benchmark: one prediction after start-up',
     '',
     `Machine: ${cpu}, ${cpus().length} cores (shared; load average ${load0.toFixed(1)} → ${load1.toFixed(1)} during the run), Node ${process.version},`,
-    `onnxruntime-node CPU execution provider, the runtime default of the server and the CLI: 1 intra-op thread, ${new Predictor(manifest).threadsFor(LARGE_GRAPH_VERTICES)} for graphs of ${LARGE_GRAPH_VERTICES.toLocaleString('en')} vertices and more (class form: ${LARGE_GRAPH_CLASSES.toLocaleString('en')} vertex classes and more).`,
+    `onnxruntime-node CPU execution provider, the runtime default of the server and the CLI: 1 intra-op thread, ${new Predictor(manifest).threadsFor(LARGE_GRAPH_VERTICES)} for graphs of ${LARGE_GRAPH_VERTICES.toLocaleString('en')} vertices and more (class form: ${LARGE_GRAPH_CLASSES.toLocaleString('en')} vertex classes and more at d=128, each class counting (d/128)² times at width d).`,
     `Predictors: ${generated ? 'one generated here (no trained predictor installed)' : 'every one in models/manifest.json'}, each timed on its own. ` +
       'One prediction = pack tokens → ORT run → interval + OOD (src/server/predictor.ts predictOne); tokenizing is not included',
     '(bench/results/pipeline.md times it). Median of up to ' + `${RUNS} runs after 2 warm-ups per model. Regenerate with \`npm run bench\`.`,

@@ -40,14 +40,18 @@ export interface PredictorOptions {
   /** Default 1,000: above it one prediction costs over ~10 ms on one thread, and more threads pay off. */
   largeGraphVertices?: number;
   /** The same threshold for predictors in the class form, counted in vertex classes (the rows each layer
-   *  computes). Default 2,500: at 1,000–1,200 classes (DenseNet-121) one thread measured faster than two; on a
-   *  random tree whose rows all differ two threads were 10 % faster at 2,500 classes and 3–23 % at 5,000
-   *  (bench/results/predict.md has that stress case). */
+   *  computes) of a d=128 model; a wider model's classes count (d/128)² times, since a class's linears cost
+   *  O(d²). Default 2,500: at d=128, at 1,000–1,200 classes (DenseNet-121) one thread measured faster than two
+   *  in one session and 20 % slower in another, and on a random tree whose rows all differ two threads were
+   *  faster at 2,500 and 5,000 classes; at d=256 two threads were faster on every corpus model, DenseNet-121
+   *  33 → 22 ms (bench/results/predict.md). */
   largeGraphClasses?: number;
 }
 
 export const LARGE_GRAPH_VERTICES = 1000;
 export const LARGE_GRAPH_CLASSES = 2500;
+/** The model width LARGE_GRAPH_CLASSES is counted at. */
+const REFERENCE_WIDTH = 128;
 
 export class Predictor {
   private readonly sessions = new Map<string, Promise<Opened>>();
@@ -69,10 +73,11 @@ export class Predictor {
   }
 
   /** Intra-op threads for packed inputs: by vertex classes in the class form (its last level, the largest
-   *  table), by vertices otherwise. */
-  threadsForInputs(packed: PackedInputs): number {
+   *  table), weighted by (width/128)² for a model of that width (unstated: 128), by vertices otherwise. */
+  threadsForInputs(packed: PackedInputs, width = REFERENCE_WIDTH): number {
     if (packed.form !== 'classes') return this.threadsFor(packed.tokens.dims[packed.form === 'dense' ? 1 : 0]);
-    return packed.tensors.class_count.dims[0] >= this.largeGraphClasses ? this.largeGraphThreads : this.threads;
+    const cost = packed.tensors.class_count.dims[0] * (width / REFERENCE_WIDTH) ** 2;
+    return cost >= this.largeGraphClasses ? this.largeGraphThreads : this.threads;
   }
 
   get entries(): PredictorEntry[] {
@@ -114,7 +119,7 @@ export class Predictor {
   async predictOne(entry: PredictorEntry, tokens: Tokens, providers: string[]): Promise<{ estimate: Estimate; executionProvider: string }> {
     checkCompatible(tokens, entry);
     const packed = packInputs(tokens, entry);
-    const { session, executionProvider } = await this.open(entry, providers, this.threadsForInputs(packed));
+    const { session, executionProvider } = await this.open(entry, providers, this.threadsForInputs(packed, entry.width));
     const o = loadOrt();
     const feeds: Record<string, import('onnxruntime-node').Tensor> = {};
     for (const [name, t] of inputTensors(packed)) {

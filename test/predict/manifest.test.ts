@@ -49,6 +49,7 @@ test('the edge-form fixture loads with inputForm edges and the input names of th
   assert.equal(e.inputForm, 'edges');
   assert.equal(e.sha256, '812699d83f113f90fb380e3f8324ea8b16009cf3b920d31e34f1a9efb9ff8506');
   assert.deepEqual([e.tokenDim, e.staticDim], [152, 40]);
+  assert.equal(e.width, 32, 'architecture.dim: the thread choice weighs classes by it');
   assert.equal(e.ood?.mean.length, 32);
 });
 
@@ -70,6 +71,7 @@ test('malformed entries are refused with the field named', () => {
   refused((e) => ({ ...e, interval: { spreadScale: 2 } }), /interval must have spreadScale and relativeErrorQ/);
   refused((e) => ({ ...e, interval: { spreadScale: -1, relativeErrorQ: 0.1 } }), /non-negative/);
   refused((e) => ({ ...e, inputs: { tokenDim: 0 } }), /inputs.tokenDim must be a positive integer/);
+  refused((e) => ({ ...e, architecture: { model: 'v2', dim: 12.5 } }), /architecture.dim must be a positive integer/);
   refused(() => 'not an object', /predictors\[0\]: must be an object/);
 });
 

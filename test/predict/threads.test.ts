@@ -21,13 +21,16 @@ test('by default large graphs use up to 4 threads, never more than the machine h
   assert.equal(new Predictor(manifest, { threads: 8 }).threadsFor(LARGE_GRAPH_VERTICES), 8);
 });
 
-test('the class form counts vertex classes (its last level), not vertices; the other forms count vertices', () => {
+test('the class form counts vertex classes (its last level) weighted by the width squared, not vertices; the other forms count vertices', () => {
   const p = new Predictor(manifest, { threads: 1, largeGraphThreads: 2 });
   const classes = (k: number): PackedInputs => ({ form: 'classes', names: [], tensors: { class_count: { data: new Float32Array(k), dims: [k, 1] } } });
   const edges = (n: number): PackedInputs => ({ form: 'edges', tokens: { data: new Float32Array(0), dims: [n, 152] } } as PackedInputs);
   const dense = (n: number): PackedInputs => ({ form: 'dense', tokens: { data: new Float32Array(0), dims: [1, n, 152] } } as PackedInputs);
-  // DenseNet-121: 2,587 vertices but 1,169 classes at the last level, where one thread measured faster
+  // DenseNet-121: 2,587 vertices but 1,169 classes at the last level, where one thread measured faster at d=128
   assert.deepEqual([p.threadsForInputs(classes(1169)), p.threadsForInputs(classes(LARGE_GRAPH_CLASSES))], [1, 2]);
+  // A class of a d=256 model costs 4 times as much: DenseNet-121 takes the large-graph threads there
+  assert.deepEqual([p.threadsForInputs(classes(1169), 256), p.threadsForInputs(classes(LARGE_GRAPH_CLASSES / 4 - 1), 256)], [2, 1]);
+  assert.equal(p.threadsForInputs(classes(LARGE_GRAPH_CLASSES - 1), 128), 1);
   assert.deepEqual([p.threadsForInputs(edges(LARGE_GRAPH_VERTICES - 1)), p.threadsForInputs(edges(LARGE_GRAPH_VERTICES))], [1, 2]);
   assert.deepEqual([p.threadsForInputs(dense(LARGE_GRAPH_VERTICES - 1)), p.threadsForInputs(dense(LARGE_GRAPH_VERTICES))], [1, 2]);
 });

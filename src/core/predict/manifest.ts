@@ -49,6 +49,9 @@ export interface PredictorEntry extends IntervalCalibration {
   /** Row width F and static width S the predictor was exported with, when the manifest states them. */
   tokenDim?: number;
   staticDim?: number;
+  /** The model width d (`architecture.dim`), when stated: a class's linears cost O(d²), so the runtime's thread
+   *  choice for the class form weighs the class count by it (src/server/predictor.ts). */
+  width?: number;
   ood: OodReference | null;
   /** Share of validation graphs the interval was calibrated to cover (e.g. 0.9), when stated. */
   intervalCoverage?: number;
@@ -200,6 +203,7 @@ function parseEntry(raw: unknown, i: number, root: string, manifestName: string)
     ...inputForm(e, inputs, where),
     tokenDim: optionalDim(inputs.tokenDim, where, 'inputs.tokenDim'),
     staticDim: optionalDim(inputs.staticDim, where, 'inputs.staticDim'),
+    width: isObject(e.architecture) ? optionalDim(e.architecture.dim, where, 'architecture.dim') : undefined,
     spreadScale: interval.spreadScale,
     relativeErrorQ: interval.relativeErrorQ,
     ood,
