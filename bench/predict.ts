@@ -113,8 +113,8 @@ async function timePredictor(manifest: PredictorManifest, entry: PredictorEntry,
   const largeTimes: Timed[] = [];
   for (const t of large) largeTimes.push(await time(predictor, entry, t));
   // The runtime's default: one intra-op thread, more for graphs of LARGE_GRAPH_VERTICES and up (LARGE_GRAPH_CLASSES
-  // vertex classes of a d=128 model in the class form, weighted by (d/128)²). The slowest graphs again with one thread throughout and with two
-  // throughout, for comparison.
+  // vertex classes of a d=128 model in the class form, each weighted by (d/128)² at width d). The slowest graphs
+  // again with one thread throughout and with two throughout, for comparison.
   const oneThread = new Predictor(manifest, { threads: 1, largeGraphThreads: 1 });
   const twoThreads = new Predictor(manifest, { threads: 2, largeGraphThreads: 2 });
   const byCost = [...corpusTimes].sort((a, b) => b.medianMs - a.medianMs).slice(0, 3).map((t) => corpus.find((x) => x.name === t.name)!);

@@ -54,9 +54,9 @@ E20_RUN="--dim 128 --layers 2 --epochs 20 --tag cpu-d128-e20"
 members_of() { echo $RUNS/checkpoints/$1-v2; }
 # HELP in-domain at twice the width: the study help-d256-e6 (lane help-d256), and on the Xeon the shipped ensemble.
 D256="--dim 256 --layers 2 --epochs 6"
-# The study whose V2 in-domain runs are a HELP platform's shipped ensemble, where it is not the `help` lane's own
-# d=128: on the Xeon V2 beats NNLP at d=256 (2.74 vs 3.23 % MAPE) and is level at d=128 (3.39 vs 3.37); on the
-# Titan it leads at d=128 (3.44 vs 3.82) and not at d=256 (2.94 vs 2.77).
+# The study (run at $D256) whose V2 in-domain runs are a HELP platform's shipped ensemble, where it is not the
+# `help` lane's own d=128: on the Xeon V2 beats NNLP at d=256 (2.80 vs 3.23 % MAPE) and is level at d=128 (3.39 vs
+# 3.37); on the Titan it leads at d=128 (3.44 vs 3.82) and not at d=256 (2.94 vs 2.77).
 shipped_study() { if [ "$1" = cpu-xeon-gold-6226 ]; then echo help-d256-e6; fi; }
 ship() {  # ship PLATFORM TENSOR-FOLDER: its ensemble exported from the saved members, with its parity graphs
   saved=$(members_of $1)
@@ -102,9 +102,10 @@ case "$1" in
     # in-domain per space (80/10/10; V2 seeds 0-2 keep their members: the shipped ensemble; NNLP seeds 0-2; the
     # FLOPs baselines) and cross-space (train on two spaces, test on the third; V2 and NNLP seeds 0-2), then the
     # ensemble exported from its members. Where a platform ships another study's V2 (shipped_study: the Xeon's
-    # d=256), the lane runs that study's V2 in-domain seeds too and keeps their members instead. On the complete tables (25,625 / 20,625 graphs, 5x the earlier subset)
-    # an epoch takes 5x longer, hence 6 in-domain and 4 cross-space epochs (the subset had 8 and 6): still 4x the
-    # steps. Lines are keyed without the data size: after the data set grows, remove the platform's old lines.
+    # d=256), the lane runs that study's V2 in-domain seeds too and keeps their members instead. On the complete
+    # tables (25,625 / 20,625 graphs, 5x the earlier subset) an epoch takes 5x longer, hence 6 in-domain and 4
+    # cross-space epochs (the subset had 8 and 6): still 4x the steps. Lines are keyed without the data size:
+    # after the data set grows, remove the platform's old lines.
     shift
     for p in ${*:-$HELP_PLATFORMS}; do
       P=$RUNS/help-$p; mkdir -p $P/shipped
