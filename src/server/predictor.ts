@@ -115,9 +115,9 @@ export class Predictor {
     return opened;
   }
 
-  /** One predictor on one graph. Throws TokenMismatchError before opening anything when the tokens do not fit. */
+  /** One predictor on one graph. Throws TokenMismatchError before opening anything when the tokens do not fit
+   *  (packInputs checks them first). */
   async predictOne(entry: PredictorEntry, tokens: Tokens, providers: string[]): Promise<{ estimate: Estimate; executionProvider: string }> {
-    checkCompatible(tokens, entry);
     const packed = packInputs(tokens, entry);
     const { session, executionProvider } = await this.open(entry, providers, this.threadsForInputs(packed, entry.width));
     const o = loadOrt();
