@@ -118,7 +118,11 @@ export class Predictor {
   /** One predictor on one graph. Throws TokenMismatchError before opening anything when the tokens do not fit
    *  (packInputs checks them first). */
   async predictOne(entry: PredictorEntry, tokens: Tokens, providers: string[]): Promise<{ estimate: Estimate; executionProvider: string }> {
-    const packed = packInputs(tokens, entry);
+    return this.run(entry, packInputs(tokens, entry), tokens, providers);
+  }
+
+  /** One predictor on inputs already packed for it. */
+  private async run(entry: PredictorEntry, packed: PackedInputs, tokens: Tokens, providers: string[]): Promise<{ estimate: Estimate; executionProvider: string }> {
     const { session, executionProvider } = await this.open(entry, providers, this.threadsForInputs(packed, entry.width));
     const o = loadOrt();
     const feeds: Record<string, import('onnxruntime-node').Tensor> = {};
@@ -137,8 +141,14 @@ export class Predictor {
     for (const entry of entries) checkCompatible(tokens, entry);
     const estimates: Estimate[] = [];
     let executionProvider = '';
+    // Predictors that read the same inputs share one packing (the class form's refinement is most of a large
+    // graph's packing: ≈ 2.5 ms for DenseNet-121, once instead of once per platform).
+    const packings = new Map<string, PackedInputs>();
     for (const entry of entries) {
-      const r = await this.predictOne(entry, tokens, providers);
+      const key = JSON.stringify([entry.tokenKind, entry.inputForm, entry.inputNames, entry.tokenDim, entry.staticDim]);
+      let packed = packings.get(key);
+      if (!packed) packings.set(key, (packed = packInputs(tokens, entry)));
+      const r = await this.run(entry, packed, tokens, providers);
       executionProvider ||= r.executionProvider;
       estimates.push(r.estimate);
     }

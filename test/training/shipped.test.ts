@@ -1,8 +1,8 @@
 // The predictors shipped in models/: every file matches its manifest hash and opens in onnxruntime-node, its
 // manifest entry names the tokenizer the code ships now (a vocabulary change without retraining fails here),
 // onnxruntime reproduces PyTorch on graphs saved at export (test/fixtures/shipped-parity/<id>.json, ≤ 1e-4
-// relative), and `nar-lens predict --json` gives every example model a positive latency inside its interval on
-// every shipped platform.
+// relative), `nar-lens predict --json` gives every example model a positive latency inside its interval on
+// every shipped platform, and predicting every platform at once (inputs packed once) equals predicting each alone.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -10,7 +10,10 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import * as ort from 'onnxruntime-node';
+import { analyzeFile } from '../../src/core/analyze';
+import { loadManifest } from '../../src/core/predict';
 import { EXTENDED_VOCABULARY_VERSION } from '../../src/core/tokenizer/vocabulary';
+import { Predictor } from '../../src/server/predictor';
 import { checkParity, type Parity } from '../helpers/parity';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -70,5 +73,16 @@ test('nar-lens predict --json: every example on every shipped platform, a positi
     assert.ok(row.interval[0] <= row.latencyMs && row.latencyMs <= row.interval[1], `${row.file}: interval ${row.interval}`);
     assert.ok(row.coverage.encoded > 0 && row.coverage.encoded <= row.coverage.total);
     assert.equal(typeof row.ood, 'boolean');
+  }
+});
+
+test('every platform at once (each input form packed once) gives each platform\'s prediction alone', async () => {
+  const loaded = loadManifest(MODELS)!;
+  const tokens = analyzeFile(join(ROOT, 'test', 'fixtures', 'onnx-corpus', 'models', 'onnx_light__light_resnet50.onnx')).tokens;
+  const together = await new Predictor(loaded).predict(tokens, ['cpu']);
+  assert.equal(together.estimates.length, loaded.predictors.length);
+  for (const [i, entry] of loaded.predictors.entries()) {
+    const alone = await new Predictor(loaded).predictOne(entry, tokens, ['cpu']);
+    assert.deepEqual(together.estimates[i], alone.estimate, entry.id);
   }
 });
