@@ -3,7 +3,7 @@
 // goes in and what comes out is decided by src/core/predict (packing, vocabulary check, interval, OOD), so the
 // server and the CLI give the same answer for the same tokens.
 import type { Tokens } from '../core/tokenizer/types';
-import { inputTensors, packInputs, type PackedInputs, checkCompatible, toEstimate, type Estimate, type PredictorEntry, type PredictorManifest } from '../core/predict';
+import { inputTensors, packInputs, packingKey, type PackedInputs, checkCompatible, toEstimate, type Estimate, type PredictorEntry, type PredictorManifest } from '../core/predict';
 import { availableParallelism } from 'node:os';
 import { openWithFallback } from './executionProviders';
 
@@ -145,7 +145,7 @@ export class Predictor {
     // graph's packing: ≈ 2.5 ms for DenseNet-121, once instead of once per platform).
     const packings = new Map<string, PackedInputs>();
     for (const entry of entries) {
-      const key = JSON.stringify([entry.tokenKind, entry.inputForm, entry.inputNames, entry.tokenDim, entry.staticDim]);
+      const key = packingKey(entry);
       let packed = packings.get(key);
       if (!packed) packings.set(key, (packed = packInputs(tokens, entry)));
       const r = await this.run(entry, packed, tokens, providers);

@@ -2,7 +2,7 @@
 // with onnxruntime in src/server/predictor.ts.
 export { ManifestError, TokenMismatchError, PredictorOutputError } from './errors';
 export { loadManifest, sha256File, INPUT_NAMES, isIndexInput, MANIFEST_SCHEMA_VERSION, type InputForm, type PredictorEntry, type PredictorManifest, type TokenKind } from './manifest';
-export { packInputs, checkCompatible, inputTensors, type PackedInputs, type PackedTensor, type DenseInputs, type EdgeInputs, type ClassInputs } from './pack';
+export { packInputs, packingKey, checkCompatible, inputTensors, type PackedInputs, type PackedTensor, type DenseInputs, type EdgeInputs, type ClassInputs } from './pack';
 export { vertexClasses, classInputNames, classLayersOf } from './classes';
 export { denseAdjacency, symmetricEdges, type EdgeList } from './graph';
 export { predictionInterval, intervalHalfWidth, populationStd, type IntervalCalibration } from './interval';

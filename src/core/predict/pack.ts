@@ -63,6 +63,14 @@ export function checkCompatible(tokens: Pick<Tokens, 'mode' | 'vocabularyVersion
   }
 }
 
+/** Entries with the same key get the same packInputs result for the same tokens (the fields of Wants that shape
+ *  the packing or check its widths), so a caller predicting several platforms packs once per key. The tokenizer
+ *  fields only check the tokens: a caller reusing a packing runs checkCompatible on each entry itself
+ *  (Predictor.predict does, before running any). */
+export function packingKey(entry: Wants): string {
+  return JSON.stringify([entry.tokenKind, entry.inputForm, entry.inputNames, entry.tokenDim, entry.staticDim]);
+}
+
 export function packInputs(tokens: Tokens, entry: Wants): PackedInputs {
   checkCompatible(tokens, entry);
   const rows = entry.tokenKind === 'features' ? tokens.features : tokens.nnlpFeatures;
