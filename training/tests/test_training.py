@@ -11,7 +11,8 @@ import numpy as np
 import torch
 
 from training.model.regression import LogLinearBaseline
-from training.train import ensemble, export, loop, merge_runs, pack_tensors, protocol, report, splits, train_predictor
+from training.train import (ensemble, export, loop, merge_runs, pack_tensors, protocol, report, report_markdown, splits,
+                            train_predictor)
 from training.train.synthetic import make_folder
 from training.train.tensors import TensorFolder
 from training.tests.common import temp_dir
@@ -293,6 +294,18 @@ class ReportChecks(unittest.TestCase):
               ("in-domain", None, "v2", "full", None): runs({0: 99})}
         self.assertEqual(report.margin_per_seed(by), [{"seed": 0, "points": 15.0, "families": 2},
                                                       {"seed": 1, "points": 5.0, "families": 1}])
+
+    def test_margin_seed_spread_reads_only_the_seeds_that_held_out_every_family(self):
+        per_seed = [{"seed": 0, "points": 10.0, "families": 3}, {"seed": 1, "points": 4.0, "families": 3},
+                    {"seed": 2, "points": 40.0, "families": 1}]  # a seed cut short is not in the spread
+        spread = report.margin_seed_spread(per_seed, 3)
+        self.assertEqual((spread["seeds"], spread["mean"]), (2, 7.0))
+        self.assertAlmostEqual(spread["std"], 18 ** 0.5)
+        self.assertAlmostEqual(spread["standardError"], 3.0)
+        self.assertIsNone(report.margin_seed_spread(per_seed[:1], 3))
+        line = report_markdown.seed_spread_line(spread, 8.0)
+        self.assertIn("+7.00 ± 4.24 points", line)
+        self.assertIn("the target is 0.3 standard errors above that mean", line)
 
     def test_a_study_shares_the_regression_baselines_of_its_own_split_only(self):
         def line(model, train, tag=None):

@@ -192,8 +192,22 @@ def checks(entry, noise, by=None):
             margin = averages["v2"]["acc10"] - averages["nnlp"]["acc10"]
             out["lofo"]["acc10MarginOverNnlp"] = {"points": margin, "target": 8.0, "met": margin >= 8.0}
             if by is not None:
-                out["lofo"]["acc10MarginPerSeed"] = margin_per_seed(by)
+                per_seed = margin_per_seed(by)
+                out["lofo"]["acc10MarginPerSeed"] = per_seed
+                spread = margin_seed_spread(per_seed, len(common))
+                if spread:
+                    out["lofo"]["acc10MarginSeedSpread"] = spread
     return out
+
+
+def margin_seed_spread(per_seed, families):
+    """Mean, std and standard error of the per-seed margins over the seeds that ran every held-out family: how
+    far the family-averaged margin may sit from the target by chance of the seeds. None under two such seeds."""
+    whole = [m["points"] for m in per_seed if m["families"] == families]
+    if len(whole) < 2:
+        return None
+    std = float(np.std(whole, ddof=1))
+    return {"seeds": len(whole), "mean": float(np.mean(whole)), "std": std, "standardError": std / np.sqrt(len(whole))}
 
 
 def margin_per_seed(by):

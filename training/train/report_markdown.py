@@ -182,15 +182,27 @@ def check_lines(entry):
                                                         avg["acc10"], "V2 better on both" if better else
                                                         "V2 is NOT better on both"))
     if "acc10MarginOverNnlp" in lofo:
-        m = lofo["acc10MarginOverNnlp"]
+        margin = lofo["acc10MarginOverNnlp"]
         out.append("Unseen-structure Acc(10%%) margin over NNLP: %+.2f points (target ≥ %.0f): %s." % (
-            m["points"], m["target"], "met" if m["met"] else "NOT met"))
+            margin["points"], margin["target"], "met" if margin["met"] else "NOT met"))
         per_seed = lofo.get("acc10MarginPerSeed", [])
         if len(per_seed) > 1:
             out.append("The same margin seed by seed (over the families both models ran with that seed): " + ", ".join(
                 "seed %d %+.2f (%d famil%s)" % (m["seed"], m["points"], m["families"], "y" if m["families"] == 1 else "ies")
                 for m in per_seed) + ".")
+        spread = lofo.get("acc10MarginSeedSpread")
+        if spread:
+            out.append(seed_spread_line(spread, margin["target"]))
     return (["### Checks (computed from the tables above)", ""] + ["- " + line for line in out] + [""]) if out else []
+
+
+def seed_spread_line(spread, target):
+    line = ("Over the %d seeds that held out every family: %+.2f ± %.2f points (mean ± std of the seeds' margins), "
+            "standard error %.2f" % (spread["seeds"], spread["mean"], spread["std"], spread["standardError"]))
+    if spread["standardError"] > 0:
+        gap = (target - spread["mean"]) / spread["standardError"]
+        line += "; the target is %.1f standard errors %s that mean" % (abs(gap), "above" if gap > 0 else "below")
+    return line + "."
 
 
 def plural(n, word):
