@@ -108,17 +108,18 @@ case "$1" in
     # after the data set grows, remove the platform's old lines.
     shift
     for p in ${*:-$HELP_PLATFORMS}; do
-      P=$RUNS/help-$p; mkdir -p $P/shipped
-      H="--tensors $T/help-$p --platform $p --skip-done-in $OUT/help-$p.jsonl"
       study=$(shipped_study $p)
+      P=$RUNS/help-$p; mkdir -p $P ${study:+$P/shipped}
+      DATA="--tensors $T/help-$p --platform $p"
+      H="$DATA --skip-done-in $OUT/help-$p.jsonl"
       {  # seed by seed, both models: a lane stopped by NAR_LANE_SECONDS leaves whole seeds behind
         echo "$H --protocol in-domain,lofo --models flops,flops_mac --out $P/flops.jsonl"
         for s in 0 1 2; do for m in v2 nnlp; do
           keep=; [ $m = v2 ] && [ -z "$study" ] && keep="--checkpoints $(members_of $p)"
           echo "$H --protocol in-domain --models $m --seeds $s --epochs 6 $keep --out $P/in-$m-$s.jsonl"
           if [ $m = v2 ] && [ -n "$study" ]; then  # the shipped members (the later --dim wins over $SIZE)
-            echo "--tensors $T/help-$p --platform $p --skip-done-in $OUT/$study.jsonl --protocol in-domain --models v2" \
-              "--seeds $s $D256 --tag $study --checkpoints $(members_of $p) --out $P/shipped/in-v2-$s.jsonl"
+            echo "$DATA --skip-done-in $OUT/$study.jsonl --protocol in-domain --models v2 --seeds $s $D256" \
+              "--tag $study --checkpoints $(members_of $p) --out $P/shipped/in-v2-$s.jsonl"
           fi
           for f in nb201 fbnet ofa; do  # a space the platform lacks has no job to run
             echo "$H --protocol lofo --families $f --models $m --seeds $s --epochs 4 --out $P/lofo-$f-$m-$s.jsonl"
