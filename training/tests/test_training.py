@@ -307,6 +307,38 @@ class ReportChecks(unittest.TestCase):
         self.assertIn("+7.00 ± 4.24 points", line)
         self.assertIn("the target is 0.3 standard errors above that mean", line)
 
+    def test_a_seed_that_has_not_held_out_every_family_is_held_back_from_the_tables(self):
+        def runs(*seeds):
+            return [{"seed": s, "selected": {"all": {"acc10": 50}}} for s in seeds]
+        by = {("lofo", "a", "v2", "full", None): runs(0, 1, 2),
+              ("lofo", "b", "v2", "full", None): runs(0, 1),  # seed 2 stopped after family a
+              ("lofo", "a", "nnlp", None, None): runs(0),
+              ("lofo", "b", "nnlp", None, None): runs(0),
+              ("lofo", "c", "nnlp", None, None): runs(0),  # every NNLP seed has c, none of V2's: not a V2 gap
+              ("lofo", "c", "v2", "plain_ffn", "ablation"): runs(5),  # a variant's seeds are its own
+              ("in-domain", None, "v2", "full", None): runs(7)}  # in-domain seeds are never held back
+        kept, back = report.hold_back_incomplete_seeds(by)
+        self.assertEqual(back, [{"model": "v2", "variant": "full", "tag": None, "seed": 2, "families": ["a"], "of": 2}])
+        self.assertEqual([r["seed"] for r in kept[("lofo", "a", "v2", "full", None)]], [0, 1])
+        self.assertEqual({k: len(v) for k, v in kept.items() if k != ("lofo", "a", "v2", "full", None)},
+                         {k: len(v) for k, v in by.items() if k != ("lofo", "a", "v2", "full", None)})
+        line = report_markdown.held_back_lines({"lofoSeedsHeldBack": back})[0]
+        self.assertIn("NAR-Former V2 seed 2 (1 of 2: a)", line)
+        self.assertEqual(report_markdown.held_back_lines({"lofoSeedsHeldBack": []}), [])
+
+    def test_the_report_averages_complete_seeds_only(self):
+        def line(model, held, seed, acc10):
+            scores = {"mape": 100.0 - acc10, "acc10": acc10, "acc5": acc10 / 2, "kendall": 0.5}
+            return {"dataset": "d", "platform": "p", "mode": "extended", "protocol": "lofo", "heldOut": held,
+                    "model": model, "variant": "full" if model == "v2" else None, "seed": seed,
+                    "config": {"epochs": 1, "dim": 8, "layers": 1}, "parameters": 10,
+                    "split": {"train": 10, "validation": 2, "test": 5}, "selected": {"all": scores, "families": {}}}
+        lines = [line(m, f, 0, 40) for m in ("v2", "nnlp") for f in ("a", "b")] + [line("v2", "a", 1, 100)]
+        entry = report.build(lines)["d / p (extended tokens)"]
+        self.assertEqual(entry["checks"]["lofo"]["acc10MarginOverNnlp"]["points"], 0.0)
+        self.assertEqual(entry["lofo"]["v2"]["a"]["acc10"]["n"], 1)
+        self.assertEqual([b["seed"] for b in entry["lofoSeedsHeldBack"]], [1])
+
     def test_a_study_shares_the_regression_baselines_of_its_own_split_only(self):
         def line(model, train, tag=None):
             return {"dataset": "d", "platform": "p", "mode": "extended", "protocol": "in-domain", "heldOut": None,

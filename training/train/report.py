@@ -8,7 +8,8 @@ JSON. Numbers are the test split scored with the validation-selected state; the 
 ("lastAll") because the paper's own protocol selected on the test split (spec §8.8) and we do not. Lines tagged
 "ablation" (a study at fewer epochs) only feed the ablation table; lines with any other tag are a separate study
 (e.g. "gpu-d512-e20": the paper's model size, trained on a GPU) and get sections of their own, beside the same
-split's FLOPs baselines (deterministic, so shared by every study).
+split's FLOPs baselines (deterministic, so shared by every study). A leave-one-out seed that has not yet held out
+every family is held back from the tables (and named under them) until it has.
 
     /usr/bin/python3 -m training.train.report bench/results/runs/*.jsonl [--noise FILE ...] [--out bench/results]
 """
@@ -228,6 +229,30 @@ def margin_per_seed(by):
     return out
 
 
+def hold_back_incomplete_seeds(by):
+    """Leave-one-out runs of a seed that has not yet held out every family its model (same variant and tag) held
+    out with some seed: returns `by` without them, and the seeds held back. A seed stopped part-way (a lane cut
+    off, a run resumed later) would otherwise give its first families one seed more than the rest, and the
+    families a lane runs first are not a fair sample of all; each table averages complete seeds only."""
+    held = defaultdict(lambda: defaultdict(set))  # (model, variant, tag) -> seed -> held-out families
+    for (protocol, family, model, variant, tag), runs in by.items():
+        if protocol == "lofo":
+            for r in runs:
+                held[(model, variant, tag)][r["seed"]].add(family)
+    back = []
+    for (model, variant, tag), seeds in held.items():
+        every = set.union(*seeds.values())
+        back += [{"model": model, "variant": variant, "tag": tag, "seed": seed, "families": sorted(fams),
+                  "of": len(every)} for seed, fams in sorted(seeds.items()) if fams != every]
+    dropped = {(b["model"], b["variant"], b["tag"], b["seed"]) for b in back}
+    kept = {}
+    for key, runs in by.items():
+        keep = [r for r in runs if key[0] != "lofo" or (key[2], key[3], key[4], r["seed"]) not in dropped]
+        if keep:
+            kept[key] = keep
+    return kept, back
+
+
 def study_of(line):
     """The study a line belongs to: None for the main tables (untagged and ablation lines), else its tag."""
     tag = line.get("tag")
@@ -269,12 +294,14 @@ def build(lines, noise_floors=None, studies=None):
         by = defaultdict(list)
         for r in runs:
             by[(r["protocol"], r["heldOut"], r["model"], r.get("variant") or None, r.get("tag"))].append(r)
+        by, held_back = hold_back_incomplete_seeds(by)
         first = runs[0]
         entry = {"dataset": first["dataset"], "platform": first["platform"], "mode": first["mode"], "study": study,
                  "about": studies.get(first["dataset"], {}).get(study or ""),
                  "settings": settings([r for r in runs if not r.get("tag")]),
                  "noiseFloor": noise_floors.get(first["platform"]),
-                 "inDomain": in_domain_table(by), "lofo": lofo_table(by), "ablation": ablation_table(by)}
+                 "inDomain": in_domain_table(by), "lofo": lofo_table(by), "ablation": ablation_table(by),
+                 "lofoSeedsHeldBack": held_back}
         entry["collapses"] = [{"protocol": r["protocol"], "heldOut": r["heldOut"], "model": r["model"], "seed": r["seed"],
                                **c} for r in runs for c in r.get("collapses") or []]
         entry["checks"] = checks(entry, entry["noiseFloor"], by)

@@ -119,7 +119,19 @@ def lofo_lines(entry):
     out += ["", "Seeds per held-out family: " + ", ".join("%s %s" % (MODEL_TITLES[m], n) for m, n in seeds.items())
             + ". Training set of one held-out run: about %d graphs (+ %d validation)." % (split["train"], split["validation"]),
             ""]
-    return out
+    return out + held_back_lines(entry)
+
+
+def held_back_lines(entry):
+    """The seeds a table leaves out because they have not yet held out every family (report.hold_back_incomplete_seeds)."""
+    back = entry.get("lofoSeedsHeldBack") or []
+    if not back:
+        return []
+    described = ["%s%s seed %d (%d of %d: %s)" % (
+        MODEL_TITLES[b["model"]], "" if b["variant"] in (None, "full") else ", " + VARIANT_TITLES[b["variant"]],
+        b["seed"], len(b["families"]), b["of"], ", ".join(b["families"])) for b in back]
+    return ["Held back until they hold out every family (so that no family average mixes seed counts): "
+            + "; ".join(described) + ".", ""]
 
 
 def ablation_lines(entry):
