@@ -338,6 +338,8 @@ class ReportChecks(unittest.TestCase):
         self.assertEqual(entry["checks"]["lofo"]["acc10MarginOverNnlp"]["points"], 0.0)
         self.assertEqual(entry["lofo"]["v2"]["a"]["acc10"]["n"], 1)
         self.assertEqual([b["seed"] for b in entry["lofoSeedsHeldBack"]], [1])
+        summary = "\n".join(report_markdown.summary_lines({"d / p (extended tokens)": entry}))
+        self.assertIn("(1 seed per family, 1 epoch; not yet complete: seed 1); +0.0 points: not met", summary)
 
     def test_a_study_shares_the_regression_baselines_of_its_own_split_only(self):
         def line(model, train, tag=None):

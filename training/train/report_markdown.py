@@ -255,9 +255,13 @@ def summary_lines(report):
             seeds = seeds_text(entry["lofo"]["v2"].values())
             of = len(lofo["families"])
             total = len({f for cells in entry["lofo"].values() for f in cells})
-            unseen = "%.1f vs %.1f (%s seed%s per family, %s%s); %+.1f points: %s" % (
+            held_back = sorted({b["seed"] for b in entry.get("lofoSeedsHeldBack") or []
+                                if b["model"] in ("v2", "nnlp") and b["variant"] in (None, "full") and b["tag"] is None})
+            unseen = "%.1f vs %.1f (%s seed%s per family, %s%s%s); %+.1f points: %s" % (
                 averages["v2"]["acc10"], averages["nnlp"]["acc10"], seeds, "" if seeds == "1" else "s",
                 plural(epochs.get("lofo", 0), "epoch"), "" if of == total else "; %d of %d families" % (of, total),
+                "; not yet complete: seed%s %s" % ("" if len(held_back) == 1 else "s",
+                                                   ", ".join(str(s) for s in held_back)) if held_back else "",
                 margin["points"], "met" if margin["met"] else "not met")
         else:
             unseen = "–"
