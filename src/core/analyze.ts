@@ -38,6 +38,8 @@ export interface Analysis {
   unknownOps: Record<string, number>;
   /** Vertices whose output shape inference could not determine. */
   unknownShapes: number;
+  /** BatchNormalization nodes the tokens fold into the Conv before them (extended mode, as onnxruntime runs it). */
+  foldedBatchNorms: number;
   /** Op types with no shape rule, with counts (their outputs are unknown). */
   shapeUnknownOps: Record<string, number>;
   /** Fixed-mode costs: totals and per node (FLOPs, MACs, params, memory traffic in bytes). */
@@ -78,6 +80,7 @@ export function analyzeFile(path: string, options: AnalyzeOptions = {}): Analysi
     coverage: tokens.coverage,
     unknownOps: tokens.unknownOps,
     unknownShapes: tokens.unknownShapes,
+    foldedBatchNorms: tokens.foldedBatchNorms,
     shapeUnknownOps: Object.fromEntries(shaped.unknownOps),
     cost,
     tokens,

@@ -119,6 +119,7 @@ export class ModelService {
       cost: result.cost,
       coverage: result.coverage,
       unknownOps: result.unknownOps,
+      foldedBatchNorms: result.foldedBatchNorms,
       prediction,
       timingsMs: { hash: tHash, analyze: tAnalyze, predict: tPredict },
     });

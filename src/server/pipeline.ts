@@ -25,6 +25,8 @@ export interface PipelineResult {
   /** Nodes the analysis covers and op types it does not know (from the tokenizer when it ran). */
   coverage: { encoded: number; total: number };
   unknownOps: Record<string, number>;
+  /** BatchNormalization nodes the tokens fold into their Conv (0 without tokens). */
+  foldedBatchNorms: number;
 }
 
 export function runPipeline(path: string, options: { batch?: number; overrides?: Record<string, number> }): PipelineResult {
@@ -40,7 +42,15 @@ export function runPipeline(path: string, options: { batch?: number; overrides?:
   const cost = computeCosts(shaped, 'fixed');
   try {
     const tokens = tokenize(shaped, { mode: 'extended', batch, costs: cost });
-    return { model, shaped, cost, tokens, coverage: { ...tokens.coverage }, unknownOps: { ...tokens.unknownOps } };
+    return {
+      model,
+      shaped,
+      cost,
+      tokens,
+      coverage: { ...tokens.coverage },
+      unknownOps: { ...tokens.unknownOps },
+      foldedBatchNorms: tokens.foldedBatchNorms,
+    };
   } catch (e) {
     // The cost report is still worth showing; prediction then says why it cannot run. Coverage falls back to
     // the nodes whose op type has a shape rule (the ones with computed costs).
@@ -53,6 +63,7 @@ export function runPipeline(path: string, options: { batch?: number; overrides?:
       tokenizeError: (e as Error).message,
       coverage: { encoded: model.graph.nodes.length - unknown, total: model.graph.nodes.length },
       unknownOps: Object.fromEntries(shaped.unknownOps),
+      foldedBatchNorms: 0,
     };
   }
 }

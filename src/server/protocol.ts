@@ -73,6 +73,8 @@ export interface ModelReport {
   incompleteNodes: number;
   coverage: { encoded: number; total: number };
   unknownOps: Record<string, number>;
+  /** BatchNormalization nodes the tokens fold into the Conv before them, as onnxruntime runs the file. */
+  foldedBatchNorms: number;
   opTypes: OpTypeRow[];
   layers: LayerRow[];
   /** True when `layers` was cut to the first LAYER_LIMIT rows (the totals still cover every node). */

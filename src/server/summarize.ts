@@ -11,6 +11,7 @@ export interface SummaryInput {
   cost: CostReport;
   coverage: { encoded: number; total: number };
   unknownOps: Record<string, number>;
+  foldedBatchNorms: number;
   prediction: PredictionResult;
   timingsMs: ModelReport['timingsMs'];
 }
@@ -70,6 +71,7 @@ export function summarize(input: SummaryInput): ModelReport {
     incompleteNodes: cost.incomplete,
     coverage: { ...input.coverage },
     unknownOps: { ...input.unknownOps },
+    foldedBatchNorms: input.foldedBatchNorms,
     opTypes: [...byType.values()].sort((a, b) => b.flops - a.flops || b.count - a.count),
     layers,
     layersTruncated: nodes.length > layers.length,

@@ -13,19 +13,24 @@ from torch import nn
 TRACER = {"dynamo": False} if "dynamo" in inspect.signature(torch.onnx.export).parameters else {}
 
 
-def export(module, example, target, opset, input_names, output_names, dynamic_axes=None, fold_constants=True):
+def export(module, example, target, opset, input_names, output_names, dynamic_axes=None, fold_constants=True,
+           keep_batchnorm=False):
     """torch.onnx.export of `module` on `example` into `target` (a path or a binary buffer), without gradients.
     fold_constants=False keeps every parameter under its own name (onnxruntime folds the constant subgraphs when
-    it opens the file, so the cost at inference is the same)."""
+    it opens the file, so the cost at inference is the same). keep_batchnorm=True exports an eval module without
+    the eval-mode peephole, so each BatchNormalization stays a node of its own after its Conv, as the dynamo
+    exporter and tf2onnx write them (onnxruntime fuses the pair when it opens the file)."""
+    mode = {"training": torch.onnx.TrainingMode.PRESERVE} if keep_batchnorm else {}
     with torch.no_grad():
         torch.onnx.export(module, example, target, opset_version=opset, do_constant_folding=fold_constants,
-                          input_names=input_names, output_names=output_names, dynamic_axes=dynamic_axes, **TRACER)
+                          input_names=input_names, output_names=output_names, dynamic_axes=dynamic_axes,
+                          **mode, **TRACER)
 
 
-def export_bytes(module, input_shape, opset, output_name):
+def export_bytes(module, input_shape, opset, output_name, keep_batchnorm=False):
     """ModelProto bytes of an image network exported on zeros of `input_shape` (input 'input', one output)."""
     buffer = io.BytesIO()
-    export(module, torch.zeros(input_shape), buffer, opset, ["input"], [output_name])
+    export(module, torch.zeros(input_shape), buffer, opset, ["input"], [output_name], keep_batchnorm=keep_batchnorm)
     return buffer.getvalue()
 
 

@@ -3,7 +3,7 @@
 import { basename } from 'node:path';
 import { analyzeFile, type Analysis, type AnalyzeOptions } from '../../core/analyze';
 import { isModelFileError } from '../../core/formats';
-import { TokenizeError } from '../../core/tokenizer';
+import { describeFolded, TokenizeError } from '../../core/tokenizer';
 import { Command, CliIO, UsageError } from '../command';
 
 export interface AnalysisArgs {
@@ -97,6 +97,7 @@ export function inspectJson(a: Analysis): Record<string, unknown> {
     coverage: a.coverage,
     unknownOps: a.unknownOps,
     unknownShapes: a.unknownShapes,
+    foldedBatchNorms: a.foldedBatchNorms,
     shapeUnknownOps: a.shapeUnknownOps,
     cost: {
       gflops: t.flops / 1e9,
@@ -125,6 +126,7 @@ export function inspectText(a: Analysis): string {
     ['coverage', `${a.coverage.encoded}/${a.coverage.total} vertices encoded (${pct} %)`],
     ['unknown ops', unknown || 'none'],
     ['unknown shapes', String(a.unknownShapes)],
+    ...(a.foldedBatchNorms > 0 ? [['folded', describeFolded(a.foldedBatchNorms)] as [string, string]] : []),
     ['GFLOPs', giga(t.flops) + lower],
     ['GMACs', giga(t.macs)],
     ['Gparams', giga(t.params)],

@@ -18,6 +18,11 @@ export function measureCoverage(opTypes: string[], slots: (number | undefined)[]
   return { coverage: { encoded, total: opTypes.length }, unknownOps };
 }
 
+/** "20 BatchNormalization folded into the Conv before them, as onnxruntime runs the file" (tokenizer/foldBatchNorm.ts). */
+export function describeFolded(count: number): string {
+  return `${count} BatchNormalization folded into the Conv before ${count === 1 ? 'it' : 'them'}, as onnxruntime runs the file`;
+}
+
 /** "412/415 vertices encoded; unknown: com.microsoft.FusedMatMul ×3" */
 export function describeCoverage(result: CoverageResult): string {
   const { encoded, total } = result.coverage;

@@ -7,6 +7,7 @@ import { describeCoverage, measureCoverage } from './coverage';
 import { referenceRejects, TokenizeError } from './errors';
 import { EXTENDED_ATTRIBUTE_SLOTS, extendedAttributes, type ExtendedAttrs } from './extendedAttributes';
 import { extendedParser } from './extendedParse';
+import { foldConvBatchNorm } from './foldBatchNorm';
 import { extendedNnlpRow, NNLP_EXTENDED_DIM, NNLP_REFERENCE_DIM, referenceNnlpRow } from './nnlp';
 import { referenceParser } from './referenceParse';
 import { extendedRow, FEATURE_DIM, referenceRow } from './rows';
@@ -22,7 +23,7 @@ import {
 } from './vocabulary';
 
 export { TokenizeError } from './errors';
-export { describeCoverage } from './coverage';
+export { describeCoverage, describeFolded } from './coverage';
 export { FEATURE_DIM } from './rows';
 export type { Tokens, TokenizerMode, Coverage } from './types';
 
@@ -74,13 +75,15 @@ function tokenizeReference(shaped: ShapedModel, batch: number, given?: CostRepor
     referenceRow(slot, attrs, shape, features[i]);
     referenceNnlpRow(opType, slot, attrs, shape, nnlpFeatures[i]);
   }
-  return finishTokens('reference', REFERENCE_VOCABULARY_VERSION, graph, rows, batch, costs, 0);
+  return finishTokens('reference', REFERENCE_VOCABULARY_VERSION, graph, rows, batch, costs, 0, 0);
 }
 
-function tokenizeExtended(shaped: ShapedModel, batch: number, given?: CostReport): Tokens {
+function tokenizeExtended(original: ShapedModel, batch: number, given?: CostReport): Tokens {
+  const { shaped, folded } = foldConvBatchNorm(original);
   const graph = buildVertexGraph(shaped.model.graph, extendedParser, { onCycle: 'append' });
   const shapes = extendedShapes(shaped);
-  const costs = given ?? computeCosts(shaped, 'fixed');
+  // Costs given for the file as read describe the unfolded graph; the static vector takes the folded one's.
+  const costs = given && folded === 0 ? given : computeCosts(shaped, 'fixed');
   if (costs.mode !== 'fixed') throw new TokenizeError(`extended mode needs fixed-mode costs, got '${costs.mode}'`);
 
   // `names` is handed on as it is; `opTypes` is rewritten in place to the op types Tokens reports.
@@ -105,7 +108,7 @@ function tokenizeExtended(shaped: ShapedModel, batch: number, given?: CostReport
     extendedRow(slot, attrs, shape, features[i]);
     extendedNnlpRow(vertexOp, slot, attrs, shape, nnlpFeatures[i]);
   }
-  return finishTokens('extended', EXTENDED_VOCABULARY_VERSION, graph, rows, batch, costs, unknownShapes);
+  return finishTokens('extended', EXTENDED_VOCABULARY_VERSION, graph, rows, batch, costs, unknownShapes, folded);
 }
 
 /** What each mode fills per vertex: its output shape, vocabulary slot, V2 feature row and NNLP row. */
@@ -136,6 +139,7 @@ function finishTokens(
   batch: number,
   costs: CostReport,
   unknownShapes: number,
+  foldedBatchNorms: number,
 ): Tokens {
   const raw = staticRaw(batch, costs);
   const { coverage, unknownOps } = measureCoverage(graph.opTypes, rows.slots);
@@ -155,6 +159,7 @@ function finishTokens(
     coverage,
     unknownOps,
     unknownShapes,
+    foldedBatchNorms,
   };
 }
 

@@ -35,4 +35,6 @@ export interface Tokens {
   nnlpFeatureDim: number;
   /** Vertices whose output shape is unknown (extended mode encodes them as zeros; reference mode rejects them). */
   unknownShapes: number;
+  /** BatchNormalization nodes folded into the Conv before them (extended mode, as onnxruntime runs the file). */
+  foldedBatchNorms: number;
 }
