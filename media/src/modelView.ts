@@ -6,7 +6,7 @@ import { barChart } from './charts';
 import { parseToModelView, type ToModelView } from './messages';
 import type { LayerRow, ModelReport, MeasureResult } from '../../src/server/protocol';
 import { flops, params, bytes, latency, oodText, heldOutText, unknownOpsText, si, ms } from '../../src/extension/format';
-import { describeFolded } from '../../src/core/tokenizer/coverage';
+import { describeFusions } from '../../src/core/tokenizer/coverage';
 
 type SortKey = 'index' | 'name' | 'opType' | 'outputShape' | 'flops' | 'params' | 'memory' | 'measured';
 interface State {
@@ -34,10 +34,11 @@ function render(msg: ToModelView): void {
   app.appendChild(predictionSection(r, msg.platform));
   app.appendChild(measuredSection(msg.measured, msg.trusted === true));
   app.appendChild(el('h2', { text: 'Coverage' }));
+  const fused = r.fusions ? describeFusions(r.fusions) : undefined;
   app.appendChild(kv([
     ['Encoded nodes', `${r.coverage.encoded}/${r.coverage.total}`],
     ['Unknown ops', unknownOpsText(r)],
-    ...(r.foldedBatchNorms > 0 ? [['Folded', describeFolded(r.foldedBatchNorms)] as [string, string]] : []),
+    ...(fused ? [['Fused', fused] as [string, string]] : []),
     ['Incomplete costs', r.incompleteNodes ? `${r.incompleteNodes} nodes (a shape was unknown; their costs are lower bounds)` : 'none'],
   ], 'coverage'));
   app.appendChild(el('h2', { text: 'Cost' }));

@@ -4,7 +4,7 @@ import { readModel } from './formats';
 import { inferShapes } from './graph/shapes';
 import { computeCosts } from './graph/costs';
 import type { CostReport, DimOverrides, ModelFormat } from './graph/types';
-import { tokenize, type Coverage, type TokenizerMode, type Tokens } from './tokenizer';
+import { tokenize, type Coverage, type RuntimeFusions, type TokenizerMode, type Tokens } from './tokenizer';
 
 export interface AnalyzeOptions {
   /** Batch size written into the first dim of every graph input (default 1). */
@@ -38,8 +38,8 @@ export interface Analysis {
   unknownOps: Record<string, number>;
   /** Vertices whose output shape inference could not determine. */
   unknownShapes: number;
-  /** BatchNormalization nodes the tokens fold into the Conv before them (extended mode, as onnxruntime runs it). */
-  foldedBatchNorms: number;
+  /** Subgraphs the tokens fuse as onnxruntime does when it opens the file (extended mode; all 0 in reference mode). */
+  fusions: RuntimeFusions;
   /** Op types with no shape rule, with counts (their outputs are unknown). */
   shapeUnknownOps: Record<string, number>;
   /** Fixed-mode costs: totals and per node (FLOPs, MACs, params, memory traffic in bytes). */
@@ -80,7 +80,7 @@ export function analyzeFile(path: string, options: AnalyzeOptions = {}): Analysi
     coverage: tokens.coverage,
     unknownOps: tokens.unknownOps,
     unknownShapes: tokens.unknownShapes,
-    foldedBatchNorms: tokens.foldedBatchNorms,
+    fusions: tokens.fusions,
     shapeUnknownOps: Object.fromEntries(shaped.unknownOps),
     cost,
     tokens,

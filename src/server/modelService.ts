@@ -119,7 +119,7 @@ export class ModelService {
       cost: result.cost,
       coverage: result.coverage,
       unknownOps: result.unknownOps,
-      foldedBatchNorms: result.foldedBatchNorms,
+      fusions: result.fusions,
       prediction,
       timingsMs: { hash: tHash, analyze: tAnalyze, predict: tPredict },
     });

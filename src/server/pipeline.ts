@@ -6,7 +6,7 @@ import { readModel, isModelFileError } from '../core/formats';
 import { inferShapes } from '../core/graph/shapes';
 import { computeCosts } from '../core/graph/costs';
 import type { Model, ShapedModel, CostReport } from '../core/graph/types';
-import { tokenize, type Tokens } from '../core/tokenizer';
+import { tokenize, type RuntimeFusions, type Tokens } from '../core/tokenizer';
 
 export class PipelineError extends Error {
   constructor(message: string) {
@@ -25,8 +25,8 @@ export interface PipelineResult {
   /** Nodes the analysis covers and op types it does not know (from the tokenizer when it ran). */
   coverage: { encoded: number; total: number };
   unknownOps: Record<string, number>;
-  /** BatchNormalization nodes the tokens fold into their Conv (0 without tokens). */
-  foldedBatchNorms: number;
+  /** Subgraphs the tokens fuse as onnxruntime runs the file (none without tokens). */
+  fusions: RuntimeFusions;
 }
 
 export function runPipeline(path: string, options: { batch?: number; overrides?: Record<string, number> }): PipelineResult {
@@ -49,7 +49,7 @@ export function runPipeline(path: string, options: { batch?: number; overrides?:
       tokens,
       coverage: { ...tokens.coverage },
       unknownOps: { ...tokens.unknownOps },
-      foldedBatchNorms: tokens.foldedBatchNorms,
+      fusions: tokens.fusions,
     };
   } catch (e) {
     // The cost report is still worth showing; prediction then says why it cannot run. Coverage falls back to
@@ -63,7 +63,7 @@ export function runPipeline(path: string, options: { batch?: number; overrides?:
       tokenizeError: (e as Error).message,
       coverage: { encoded: model.graph.nodes.length - unknown, total: model.graph.nodes.length },
       unknownOps: Object.fromEntries(shaped.unknownOps),
-      foldedBatchNorms: 0,
+      fusions: { batchNormalization: 0, layerNormalization: 0 },
     };
   }
 }

@@ -1,6 +1,7 @@
 // The extension ↔ server protocol: Node IPC messages (JSON) with request ids. The server owns all analysis and
 // onnxruntime-node; the extension host only sends paths and receives reports. Both sides validate what they
 // receive, because the other side may be a crashed, restarted or simply different build.
+import type { RuntimeFusions } from '../core/tokenizer/types';
 
 /** Settings that change the analysis result (and so are part of the cache key). */
 export interface AnalyzeOptions {
@@ -73,8 +74,8 @@ export interface ModelReport {
   incompleteNodes: number;
   coverage: { encoded: number; total: number };
   unknownOps: Record<string, number>;
-  /** BatchNormalization nodes the tokens fold into the Conv before them, as onnxruntime runs the file. */
-  foldedBatchNorms: number;
+  /** Subgraphs the tokens fuse as onnxruntime runs the file (tokenizer/fusions/). */
+  fusions: RuntimeFusions;
   opTypes: OpTypeRow[];
   layers: LayerRow[];
   /** True when `layers` was cut to the first LAYER_LIMIT rows (the totals still cover every node). */

@@ -1,6 +1,7 @@
 // Turns the core's typed results (Model, ShapedModel, CostReport, coverage) into the ModelReport the UI shows:
 // totals, a per-op-type breakdown and a per-layer table. Pure; no numbers are made up here, only grouped.
 import type { Model, ShapedModel, CostReport, ValueInfo, Dim } from '../core/graph/types';
+import type { RuntimeFusions } from '../core/tokenizer/types';
 import { LAYER_LIMIT, type ModelReport, type OpTypeRow, type LayerRow, type PredictionResult } from './protocol';
 
 export interface SummaryInput {
@@ -11,7 +12,7 @@ export interface SummaryInput {
   cost: CostReport;
   coverage: { encoded: number; total: number };
   unknownOps: Record<string, number>;
-  foldedBatchNorms: number;
+  fusions: RuntimeFusions;
   prediction: PredictionResult;
   timingsMs: ModelReport['timingsMs'];
 }
@@ -71,7 +72,7 @@ export function summarize(input: SummaryInput): ModelReport {
     incompleteNodes: cost.incomplete,
     coverage: { ...input.coverage },
     unknownOps: { ...input.unknownOps },
-    foldedBatchNorms: input.foldedBatchNorms,
+    fusions: { ...input.fusions },
     opTypes: [...byType.values()].sort((a, b) => b.flops - a.flops || b.count - a.count),
     layers,
     layersTruncated: nodes.length > layers.length,

@@ -25,7 +25,7 @@ test('inspect --json: one object with graph size, coverage, unknown ops and cost
   assert.equal(o.nodes, 69);
   // Extended tokens fold the 20 BatchNormalizations into their Convs (70 vertices and 77 edges unfolded); the
   // costs stay those of the file as it is.
-  assert.equal(o.foldedBatchNorms, 20);
+  assert.deepEqual(o.fusions, { batchNormalization: 20, layerNormalization: 0 });
   assert.equal(o.edges, 57);
   assert.deepEqual(o.coverage, { encoded: 50, total: 50 });
   assert.deepEqual(o.unknownOps, {});
@@ -48,7 +48,7 @@ test('inspect: human output is aligned; several files give a JSON array', () => 
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^nnlqp_resnet18-v1-7-no-weight\.onnx\n/);
   assert.match(r.stdout, /\n {2}coverage {8}50\/50 vertices encoded \(100\.0 %\)\n/);
-  assert.match(r.stdout, /\n {2}folded {10}20 BatchNormalization folded into the Conv before them, as onnxruntime runs the file\n/);
+  assert.match(r.stdout, /\n {2}fused {11}20 BatchNormalization folded into the Conv before them, as onnxruntime runs the file\n/);
   assert.match(r.stdout, /\n {2}GFLOPs {10}\d/);
   const valueColumns = r.stdout
     .split('\n')

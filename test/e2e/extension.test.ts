@@ -85,7 +85,7 @@ step('model view: prediction state, coverage, totals, chart and a sortable layer
   const coverage = await view.locator('#coverage').innerText();
   assert.match(coverage, /Encoded nodes\s+\d+\/\d+/);
   // ResNet-18 from the ONNX model zoo keeps its BatchNormalizations; the tokens fold them as onnxruntime runs it.
-  assert.match(coverage, /Folded\s+20 BatchNormalization folded into the Conv before them/);
+  assert.match(coverage, /Fused\s+20 BatchNormalization folded into the Conv before them/);
   await view.locator('#op-chart').waitFor();
   const rows = view.locator('#layers tbody tr');
   assert.ok((await rows.count()) > 20, 'resnet18 has more than 20 layers');

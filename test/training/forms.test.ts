@@ -122,7 +122,8 @@ test('the runtime packs Tokens for each entry\'s form and both files give the sa
       features: Array.from({ length: n }, (_, i) => Float32Array.from(rows.slice(i * 152, (i + 1) * 152))),
       featureDim: 152, nnlpFeatures: [], nnlpFeatureDim: 44,
       static: Float32Array.from(g.inputs.static!.data), staticRaw: [1, 0, 0, 0],
-      coverage: { encoded: n, total: n }, unknownOps: {}, unknownShapes: 0, foldedBatchNorms: 0,
+      coverage: { encoded: n, total: n }, unknownOps: {}, unknownShapes: 0,
+      fusions: { batchNormalization: 0, layerNormalization: 0 },
     };
     const { estimates } = await predictor.predict(tokens, ['cpu']);
     const want = g.outputs.latency_ms!.data[0]!;

@@ -3,7 +3,7 @@
 import { basename } from 'node:path';
 import { analyzeFile, type Analysis, type AnalyzeOptions } from '../../core/analyze';
 import { isModelFileError } from '../../core/formats';
-import { describeFolded, TokenizeError } from '../../core/tokenizer';
+import { describeFusions, TokenizeError } from '../../core/tokenizer';
 import { Command, CliIO, UsageError } from '../command';
 
 export interface AnalysisArgs {
@@ -97,7 +97,7 @@ export function inspectJson(a: Analysis): Record<string, unknown> {
     coverage: a.coverage,
     unknownOps: a.unknownOps,
     unknownShapes: a.unknownShapes,
-    foldedBatchNorms: a.foldedBatchNorms,
+    fusions: a.fusions,
     shapeUnknownOps: a.shapeUnknownOps,
     cost: {
       gflops: t.flops / 1e9,
@@ -118,6 +118,7 @@ export function inspectText(a: Analysis): string {
     .join(', ');
   const pct = a.coverage.total ? ((100 * a.coverage.encoded) / a.coverage.total).toFixed(1) : '100.0';
   const lower = a.cost.incomplete > 0 ? ` (lower bounds: ${a.cost.incomplete} nodes have unknown shapes)` : '';
+  const fused = describeFusions(a.fusions);
   const producer = [a.model.producer, a.model.producerVersion].filter(Boolean).join(' ') || 'unknown';
   const rows: [string, string][] = [
     ['format', `${a.model.format} (IR ${a.model.irVersion}), producer ${producer}`],
@@ -126,7 +127,7 @@ export function inspectText(a: Analysis): string {
     ['coverage', `${a.coverage.encoded}/${a.coverage.total} vertices encoded (${pct} %)`],
     ['unknown ops', unknown || 'none'],
     ['unknown shapes', String(a.unknownShapes)],
-    ...(a.foldedBatchNorms > 0 ? [['folded', describeFolded(a.foldedBatchNorms)] as [string, string]] : []),
+    ...(fused ? [['fused', fused] as [string, string]] : []),
     ['GFLOPs', giga(t.flops) + lower],
     ['GMACs', giga(t.macs)],
     ['Gparams', giga(t.params)],

@@ -2,7 +2,7 @@
 // V2 tokens of a model — vertices in topological order, edges as index pairs, 152-dim rows, static vector.
 import { basename } from 'node:path';
 import { analyzeFile } from '../../core/analyze';
-import { coverageLine, describeFolded, type Tokens, type TokenizerMode } from '../../core/tokenizer';
+import { coverageLine, describeFusions, type Tokens, type TokenizerMode } from '../../core/tokenizer';
 import { Command, CliIO, UsageError } from '../command';
 import { parseAnalysisArgs, reportFailure } from './inspect';
 
@@ -20,7 +20,7 @@ function tokensJson(t: Tokens): Record<string, unknown> {
     coverage: t.coverage,
     unknownOps: t.unknownOps,
     unknownShapes: t.unknownShapes,
-    foldedBatchNorms: t.foldedBatchNorms,
+    fusions: t.fusions,
   };
 }
 
@@ -28,7 +28,7 @@ function tokensText(file: string, t: Tokens): string {
   const lines = [
     `${basename(file)}: ${t.mode} tokens (${t.vocabularyVersion}), ${t.names.length} vertices × ${t.featureDim}, ${t.edges.length} edges`,
     `  ${coverageLine(t)}`,
-    ...(t.foldedBatchNorms > 0 ? [`  ${describeFolded(t.foldedBatchNorms)}`] : []),
+    ...(describeFusions(t.fusions) ? [`  fused: ${describeFusions(t.fusions)}`] : []),
     `  static [batch, GFLOPs, Gparams, Gmacs] = [${t.staticRaw.map((v) => Number(v.toPrecision(6))).join(', ')}]`,
   ];
   const width = String(t.names.length - 1).length;

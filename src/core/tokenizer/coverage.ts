@@ -1,6 +1,6 @@
 // Coverage: how many vertices the vocabulary encodes (Input vertices count as encoded), and which op types it
 // does not know, with counts. Every Tokens result carries it, so that no prediction hides what it ignored.
-import type { Coverage } from './types';
+import type { Coverage, RuntimeFusions } from './types';
 
 export interface CoverageResult {
   coverage: Coverage;
@@ -18,9 +18,17 @@ export function measureCoverage(opTypes: string[], slots: (number | undefined)[]
   return { coverage: { encoded, total: opTypes.length }, unknownOps };
 }
 
-/** "20 BatchNormalization folded into the Conv before them, as onnxruntime runs the file" (tokenizer/foldBatchNorm.ts). */
-export function describeFolded(count: number): string {
-  return `${count} BatchNormalization folded into the Conv before ${count === 1 ? 'it' : 'them'}, as onnxruntime runs the file`;
+/**
+ * "20 BatchNormalization folded into the Conv before them, 7 layer norms into one LayerNormalization each, as
+ * onnxruntime runs the file" (tokenizer/fusions/); undefined when nothing was fused.
+ */
+export function describeFusions(fusions: RuntimeFusions): string | undefined {
+  const parts: string[] = [];
+  const bn = fusions.batchNormalization;
+  const ln = fusions.layerNormalization;
+  if (bn > 0) parts.push(`${bn} BatchNormalization folded into the Conv before ${bn === 1 ? 'it' : 'them'}`);
+  if (ln > 0) parts.push(`${ln} layer norm${ln === 1 ? '' : 's'} into one LayerNormalization each`);
+  return parts.length ? `${parts.join(', ')}, as onnxruntime runs the file` : undefined;
 }
 
 /** "412/415 vertices encoded; unknown: com.microsoft.FusedMatMul ×3" */

@@ -7,12 +7,12 @@ import { describeCoverage, measureCoverage } from './coverage';
 import { referenceRejects, TokenizeError } from './errors';
 import { EXTENDED_ATTRIBUTE_SLOTS, extendedAttributes, type ExtendedAttrs } from './extendedAttributes';
 import { extendedParser } from './extendedParse';
-import { foldConvBatchNorm } from './foldBatchNorm';
+import { applyRuntimeFusions, NO_FUSIONS } from './fusions';
 import { extendedNnlpRow, NNLP_EXTENDED_DIM, NNLP_REFERENCE_DIM, referenceNnlpRow } from './nnlp';
 import { referenceParser } from './referenceParse';
 import { extendedRow, FEATURE_DIM, referenceRow } from './rows';
 import { staticRaw, staticVector } from './staticVector';
-import type { TokenizerMode, Tokens } from './types';
+import type { RuntimeFusions, TokenizerMode, Tokens } from './types';
 import { buildVertexGraph } from './vertexGraph';
 import { extendedShapeOf, extendedShapes, referenceShapeTable, withReferenceShapes } from './vertexShapes';
 import {
@@ -23,9 +23,9 @@ import {
 } from './vocabulary';
 
 export { TokenizeError } from './errors';
-export { describeCoverage, describeFolded } from './coverage';
+export { describeCoverage, describeFusions } from './coverage';
 export { FEATURE_DIM } from './rows';
-export type { Tokens, TokenizerMode, Coverage } from './types';
+export type { Tokens, TokenizerMode, Coverage, RuntimeFusions } from './types';
 
 export interface TokenizeOptions {
   mode: TokenizerMode;
@@ -75,15 +75,15 @@ function tokenizeReference(shaped: ShapedModel, batch: number, given?: CostRepor
     referenceRow(slot, attrs, shape, features[i]);
     referenceNnlpRow(opType, slot, attrs, shape, nnlpFeatures[i]);
   }
-  return finishTokens('reference', REFERENCE_VOCABULARY_VERSION, graph, rows, batch, costs, 0, 0);
+  return finishTokens('reference', REFERENCE_VOCABULARY_VERSION, graph, rows, batch, costs, 0, NO_FUSIONS);
 }
 
 function tokenizeExtended(original: ShapedModel, batch: number, given?: CostReport): Tokens {
-  const { shaped, folded } = foldConvBatchNorm(original);
+  const { shaped, fusions } = applyRuntimeFusions(original);
   const graph = buildVertexGraph(shaped.model.graph, extendedParser, { onCycle: 'append' });
   const shapes = extendedShapes(shaped);
-  // Costs given for the file as read describe the unfolded graph; the static vector takes the folded one's.
-  const costs = given && folded === 0 ? given : computeCosts(shaped, 'fixed');
+  // Costs given for the file as read describe the unfused graph; the static vector takes the fused one's.
+  const costs = given && shaped === original ? given : computeCosts(shaped, 'fixed');
   if (costs.mode !== 'fixed') throw new TokenizeError(`extended mode needs fixed-mode costs, got '${costs.mode}'`);
 
   // `names` is handed on as it is; `opTypes` is rewritten in place to the op types Tokens reports.
@@ -108,7 +108,7 @@ function tokenizeExtended(original: ShapedModel, batch: number, given?: CostRepo
     extendedRow(slot, attrs, shape, features[i]);
     extendedNnlpRow(vertexOp, slot, attrs, shape, nnlpFeatures[i]);
   }
-  return finishTokens('extended', EXTENDED_VOCABULARY_VERSION, graph, rows, batch, costs, unknownShapes, folded);
+  return finishTokens('extended', EXTENDED_VOCABULARY_VERSION, graph, rows, batch, costs, unknownShapes, fusions);
 }
 
 /** What each mode fills per vertex: its output shape, vocabulary slot, V2 feature row and NNLP row. */
@@ -139,7 +139,7 @@ function finishTokens(
   batch: number,
   costs: CostReport,
   unknownShapes: number,
-  foldedBatchNorms: number,
+  fusions: RuntimeFusions,
 ): Tokens {
   const raw = staticRaw(batch, costs);
   const { coverage, unknownOps } = measureCoverage(graph.opTypes, rows.slots);
@@ -159,7 +159,7 @@ function finishTokens(
     coverage,
     unknownOps,
     unknownShapes,
-    foldedBatchNorms,
+    fusions,
   };
 }
 

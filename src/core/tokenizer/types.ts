@@ -35,6 +35,14 @@ export interface Tokens {
   nnlpFeatureDim: number;
   /** Vertices whose output shape is unknown (extended mode encodes them as zeros; reference mode rejects them). */
   unknownShapes: number;
-  /** BatchNormalization nodes folded into the Conv before them (extended mode, as onnxruntime runs the file). */
-  foldedBatchNorms: number;
+  /** Subgraphs extended mode fused the way onnxruntime does when it opens the file (tokenizer/fusions/). */
+  fusions: RuntimeFusions;
+}
+
+/** How many of each runtime fusion the tokens contain (all 0 in reference mode, which keeps the file's nodes). */
+export interface RuntimeFusions {
+  /** BatchNormalization nodes folded into the Conv before them. */
+  batchNormalization: number;
+  /** Layer norms written as nine ops (ReduceMean … Add), each fused into one LayerNormalization. */
+  layerNormalization: number;
 }

@@ -1,9 +1,14 @@
-"""Writes zoo samples twice, for test/tokenizer/foldBatchNorm.test.ts: `<id>.folded.onnx` as the zoo exports them
-(eval mode: each BatchNormalization after a Conv folded into it, the graphs the predictors were trained on) and
-`<id>.unfolded.onnx` with every BatchNormalization kept as its own node (what the dynamo exporter and tf2onnx
-write, and what onnxruntime fuses when it opens the file). The tokenizer's extended mode must encode both alike.
+"""Writes zoo samples as the zoo exports them and as other exporters write the same network, for
+test/tokenizer/fusions.test.ts, which checks that the tokenizer's extended mode encodes every variant alike:
 
-    /usr/bin/python3 -m training.zoo.unfolded --families resnet,nb201 --seeds 1 --out DIR
+- `<id>.zoo.onnx`: the zoo's export (opset 17, eval mode: each BatchNormalization after a Conv folded into it),
+  the graphs the predictors were trained on;
+- `<id>.unfolded.onnx`: every BatchNormalization kept as its own node (what the dynamo exporter and tf2onnx
+  write; onnxruntime fuses the pair when it opens the file);
+- `<id>.opset14.onnx`: opset 14, where LayerNormalization does not exist and is written as nine ops (onnxruntime
+  fuses them back into one).
+
+    /usr/bin/python3 -m training.zoo.variants --families resnet,vit --seeds 1 --out DIR
 """
 import argparse
 import os
@@ -33,6 +38,12 @@ def distinct_batchnorm_values(module, seed):
                     layer.bias.copy_(torch.randn(n, generator=generator) * 0.1)
 
 
+def save_checked(data, path):
+    model = onnx.load_from_string(data)
+    onnx.checker.check_model(model)
+    onnx.save(model, path)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--families", required=True, help="comma-separated zoo families")
@@ -45,13 +56,12 @@ def main(argv=None):
         for seed in range(args.seeds):
             config, module, _ = draw(family, seed)
             distinct_batchnorm_values(module, seed)
-            sample_id = "%s-%d" % (family, seed)
-            onnx.save(export_onnx(module, config), os.path.join(args.out, sample_id + ".folded.onnx"))
-            unfolded = onnx.load_from_string(onnx_export.export_bytes(module, input_shape(config), OPSET, "output",
-                                                                      keep_batchnorm=True))
-            onnx.checker.check_model(unfolded)
-            onnx.save(unfolded, os.path.join(args.out, sample_id + ".unfolded.onnx"))
-            print(sample_id, flush=True)
+            shape = input_shape(config)
+            path = lambda variant: os.path.join(args.out, "%s-%d.%s.onnx" % (family, seed, variant))
+            onnx.save(export_onnx(module, config), path("zoo"))
+            save_checked(onnx_export.export_bytes(module, shape, OPSET, "output", keep_batchnorm=True), path("unfolded"))
+            save_checked(onnx_export.export_bytes(module, shape, 14, "output"), path("opset14"))
+            print("%s-%d" % (family, seed), flush=True)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,62 @@
+// Extended mode tokenizes the graph onnxruntime executes rather than the file's node list, where the two differ in
+// ways the training graphs never show: subgraphs that the runtime fuses into one op when it opens a file but that
+// our own exports already wrote as that op (batchNorm.ts, layerNorm.ts). Without this, the same network exported
+// another way would get tokens the predictors never saw. The rewrite is of the graph only, never of weights; shapes
+// are those inference already found, and the fused graph's costs feed the static vector.
+import type { ConstTensor, Node, ShapedModel } from '../../graph/types';
+import type { RuntimeFusions } from '../types';
+import { convBatchNormFusions } from './batchNorm';
+import { GraphFacts } from './graphFacts';
+import { layerNormFusions } from './layerNorm';
+
+export interface Fusion {
+  kind: keyof RuntimeFusions;
+  /** The nodes the fused op replaces; it takes the place of the first of them in the node list. */
+  replaces: Node[];
+  fused: Node;
+  /** Shape-only initializers the fused op reads that the file lacks (a folded Conv's bias). */
+  initializers?: ConstTensor[];
+}
+
+export const NO_FUSIONS: RuntimeFusions = Object.freeze({ batchNormalization: 0, layerNormalization: 0 });
+
+/** The model as onnxruntime runs it (`shaped` itself when nothing fuses), and how many fusions of each kind. */
+export function applyRuntimeFusions(shaped: ShapedModel): { shaped: ShapedModel; fusions: RuntimeFusions } {
+  const graph = shaped.model.graph;
+  const facts = new GraphFacts(graph, shaped.model.irVersion);
+  const rankOf = (tensor: string) => shaped.values.get(tensor)?.shape?.length;
+  const found = [...convBatchNormFusions(facts, shaped.values), ...layerNormFusions(facts, rankOf)];
+  if (found.length === 0) return { shaped, fusions: NO_FUSIONS };
+
+  const fusedAt = new Map<Node, Node>();
+  const gone = new Set<Node>();
+  const fusions = { ...NO_FUSIONS };
+  const initializers = new Map(graph.initializers);
+  const values = new Map(shaped.values);
+  for (const f of found) {
+    // The matchers never share a node (a Conv, a BatchNormalization, or the nine ops of a layer norm).
+    const first = graph.nodes.find((n) => f.replaces.includes(n))!;
+    fusedAt.set(first, f.fused);
+    for (const n of f.replaces) gone.add(n);
+    for (const n of f.replaces) for (const out of n.outputs) if (!f.fused.outputs.includes(out)) values.delete(out);
+    for (const t of f.initializers ?? []) {
+      initializers.set(t.name, t);
+      values.set(t.name, { elemType: t.elemType, shape: t.dims });
+    }
+    fusions[f.kind]++;
+  }
+  // A Constant read only by fused-away nodes (a layer norm's exponent and epsilon) goes too, as in the runtime.
+  const reads = new Map(facts.consumers);
+  const count = (names: string[], by: number) => names.forEach((t) => t !== '' && reads.set(t, (reads.get(t) ?? 0) + by));
+  for (const n of gone) count(n.inputs, -1);
+  for (const f of fusedAt.values()) count(f.inputs, +1);
+  for (const n of graph.nodes) {
+    if (n.opType === 'Constant' && n.domain === '' && n.outputs.every((t) => !reads.get(t) && !facts.graphOutputs.has(t))) {
+      gone.add(n);
+      for (const t of n.outputs) values.delete(t);
+    }
+  }
+  const nodes = graph.nodes.flatMap((n) => (fusedAt.has(n) ? [fusedAt.get(n)!] : gone.has(n) ? [] : [n]));
+  const model = { ...shaped.model, graph: { ...graph, nodes, initializers } };
+  return { shaped: { ...shaped, model, values }, fusions };
+}
