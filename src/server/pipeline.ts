@@ -6,7 +6,7 @@ import { readModel, isModelFileError } from '../core/formats';
 import { inferShapes } from '../core/graph/shapes';
 import { computeCosts } from '../core/graph/costs';
 import type { Model, ShapedModel, CostReport } from '../core/graph/types';
-import { tokenize, type RuntimeFusions, type Tokens } from '../core/tokenizer';
+import { NO_FUSIONS, tokenize, type RuntimeFusions, type Tokens } from '../core/tokenizer';
 
 export class PipelineError extends Error {
   constructor(message: string) {
@@ -63,7 +63,7 @@ export function runPipeline(path: string, options: { batch?: number; overrides?:
       tokenizeError: (e as Error).message,
       coverage: { encoded: model.graph.nodes.length - unknown, total: model.graph.nodes.length },
       unknownOps: Object.fromEntries(shaped.unknownOps),
-      fusions: { batchNormalization: 0, layerNormalization: 0 },
+      fusions: NO_FUSIONS,
     };
   }
 }

@@ -1,7 +1,7 @@
-// Extended mode fuses what onnxruntime fuses when it opens a file — a BatchNormalization into the Conv before it,
-// a layer norm written as nine ops into one LayerNormalization — exactly under the runtime's conditions, so that a
-// network exported another way tokenizes like the zoo export the predictors were trained on. Reference mode keeps
-// the file's nodes: it reproduces the published extractor.
+// Extended mode rewrites what onnxruntime rewrites when it opens a file — a Dropout removed, a BatchNormalization
+// folded into the Conv before it, a layer norm written as nine ops fused into one LayerNormalization — under the
+// runtime's own conditions, so that a network exported another way tokenizes like the zoo export the predictors
+// were trained on. Reference mode keeps the file's nodes: it reproduces the published extractor.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -137,7 +137,7 @@ function layerNormModel(form: 'op' | 'nine-ops', o: { axes?: number[]; epsilonFr
 test('a layer norm written as nine ops tokenizes like the one LayerNormalization op', () => {
   const one = tokensOf(layerNormModel('op'));
   const nine = tokensOf(layerNormModel('nine-ops'));
-  assert.deepEqual(nine.fusions, { batchNormalization: 0, layerNormalization: 1 });
+  assert.deepEqual(nine.fusions, { batchNormalization: 0, layerNormalization: 1, dropout: 0 });
   assert.deepEqual(nine.opTypes, ['Input', 'Input', 'Input', 'LayerNormalization', 'Relu']); // x, γ, β
   assert.deepEqual(nine.opTypes, one.opTypes);
   assert.deepEqual(nine.edges, one.edges);
@@ -156,6 +156,63 @@ test('no layer-norm fusion where onnxruntime would not fuse', () => {
     assert.equal(t.fusions.layerNormalization, 0, why);
     assert.ok(t.opTypes.includes('ReduceMean'), why);
   }
+});
+
+/** x [1, 8] → Gemm → Relu → (Dropout) → Gemm → y. */
+function dropoutModel(o: { dropout?: boolean; trainingMode?: boolean; maskRead?: boolean; onInput?: boolean } = {}): Uint8Array {
+  const nodes: onnx.INodeProto[] = [];
+  let h = 'x';
+  if (!o.onInput) {
+    nodes.push({ opType: 'Gemm', input: ['x', 'W1'], output: ['h1'] }, { opType: 'Relu', input: ['h1'], output: ['r'] });
+    h = 'r';
+  }
+  if (o.dropout) {
+    const inputs = [h, ...(o.trainingMode === undefined ? [] : ['ratio', o.trainingMode ? 'on' : 'off'])];
+    nodes.push({ opType: 'Dropout', input: inputs, output: ['d', ...(o.maskRead ? ['mask'] : [])] });
+    h = 'd';
+  }
+  nodes.push({ opType: 'Gemm', input: [h, 'W2'], output: ['y'] });
+  const bool = (name: string, v: boolean): onnx.ITensorProto => ({ name, dataType: onnx.TensorProto.DataType.BOOL, dims: [], int32Data: [v ? 1 : 0] });
+  return encodeModel({
+    irVersion: 8,
+    opsetImport: [{ domain: '', version: 13 }],
+    graph: {
+      name: 'dropout',
+      node: nodes,
+      input: [floatInput('x', [1, 8])],
+      output: [floatInput('y', [1, 8]), ...(o.maskRead ? [{ name: 'mask', type: { tensorType: { elemType: onnx.TensorProto.DataType.BOOL, shape: { dim: [{ dimValue: 1 }, { dimValue: 8 }] } } } }] : [])],
+      initializer: [weight('W1', [8, 8]), weight('W2', [8, 8]),
+        { name: 'ratio', dataType: FLOAT, dims: [], floatData: [0.5] }, bool('on', true), bool('off', false)],
+    },
+  });
+}
+
+test('a Dropout is removed as at inference: the tokens of the network without it', () => {
+  const without = tokensOf(dropoutModel());
+  for (const trainingMode of [undefined, false]) {
+    const t = tokensOf(dropoutModel({ dropout: true, trainingMode }));
+    assert.equal(t.fusions.dropout, 1, `training_mode ${trainingMode}`);
+    assert.deepEqual(t.opTypes, without.opTypes);
+    assert.deepEqual(t.edges, without.edges);
+    assert.deepEqual(t.features.map((r) => [...r]), without.features.map((r) => [...r]));
+    assert.deepEqual([...t.staticRaw], [...without.staticRaw]);
+  }
+  const cases: [string, Parameters<typeof dropoutModel>[0]][] = [
+    ['training mode on', { dropout: true, trainingMode: true }],
+    ['its mask is read', { dropout: true, maskRead: true }],
+    ['it reads a graph input (no node to take its output)', { dropout: true, onInput: true }],
+  ];
+  for (const [why, options] of cases) {
+    const t = tokensOf(dropoutModel(options));
+    assert.equal(t.fusions.dropout, 0, why);
+    assert.ok(t.opTypes.includes('Dropout'), why);
+  }
+});
+
+test('corpus AlexNet (Caffe2, weights from ConstantOfShape): its two Dropouts go', () => {
+  const t = tokenize(inferShapes(readModel(corpusPath('onnx_light__light_bvlc_alexnet.onnx')), { batch: 1 }), { mode: 'extended', batch: 1 });
+  assert.equal(t.fusions.dropout, 2);
+  assert.ok(!t.opTypes.includes('Dropout'));
 });
 
 const skip = torchMissing();
@@ -177,7 +234,7 @@ test('zoo networks exported with BatchNormalization kept, or at opset 14, tokeni
         return tokenize(shaped, { mode: 'extended', batch: 1 });
       };
       const zoo = tokens('zoo');
-      assert.deepEqual(zoo.fusions, { batchNormalization: 0, layerNormalization: 0 }, family);
+      assert.deepEqual(zoo.fusions, { batchNormalization: 0, layerNormalization: 0, dropout: 0 }, family);
       for (const variant of ['unfolded', 'opset14']) {
         const other = tokens(variant);
         const what = `${family} ${variant}`;

@@ -28,6 +28,7 @@ export function describeFusions(fusions: RuntimeFusions): string | undefined {
   const ln = fusions.layerNormalization;
   if (bn > 0) parts.push(`${bn} BatchNormalization folded into the Conv before ${bn === 1 ? 'it' : 'them'}`);
   if (ln > 0) parts.push(`${ln} layer norm${ln === 1 ? '' : 's'} into one LayerNormalization each`);
+  if (fusions.dropout > 0) parts.push(`${fusions.dropout} Dropout removed`);
   return parts.length ? `${parts.join(', ')}, as onnxruntime runs the file` : undefined;
 }
 

@@ -24,6 +24,7 @@ import {
 
 export { TokenizeError } from './errors';
 export { describeCoverage, describeFusions } from './coverage';
+export { NO_FUSIONS } from './fusions';
 export { FEATURE_DIM } from './rows';
 export type { Tokens, TokenizerMode, Coverage, RuntimeFusions } from './types';
 

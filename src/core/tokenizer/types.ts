@@ -45,4 +45,6 @@ export interface RuntimeFusions {
   batchNormalization: number;
   /** Layer norms written as nine ops (ReduceMean … Add), each fused into one LayerNormalization. */
   layerNormalization: number;
+  /** Dropout nodes removed (an identity at inference). */
+  dropout: number;
 }

@@ -1,11 +1,12 @@
 // Extended mode tokenizes the graph onnxruntime executes rather than the file's node list, where the two differ in
-// ways the training graphs never show: subgraphs that the runtime fuses into one op when it opens a file but that
-// our own exports already wrote as that op (batchNorm.ts, layerNorm.ts). Without this, the same network exported
+// ways the training graphs never show: nodes the runtime removes or subgraphs it fuses into one op when it opens a
+// file, which our own exports never wrote or already wrote as that op (dropout.ts, batchNorm.ts, layerNorm.ts). Without this, the same network exported
 // another way would get tokens the predictors never saw. The rewrite is of the graph only, never of weights; shapes
 // are those inference already found, and the fused graph's costs feed the static vector.
 import type { ConstTensor, Node, ShapedModel } from '../../graph/types';
 import type { RuntimeFusions } from '../types';
 import { convBatchNormFusions } from './batchNorm';
+import { dropoutRemovals } from './dropout';
 import { GraphFacts } from './graphFacts';
 import { layerNormFusions } from './layerNorm';
 
@@ -18,23 +19,40 @@ export interface Fusion {
   initializers?: ConstTensor[];
 }
 
-export const NO_FUSIONS: RuntimeFusions = Object.freeze({ batchNormalization: 0, layerNormalization: 0 });
+export const NO_FUSIONS: RuntimeFusions = Object.freeze({ batchNormalization: 0, layerNormalization: 0, dropout: 0 });
+
+/**
+ * Rewrites in the runtime's order: nodes it removes first (its basic level), then the fusions, which then see
+ * e.g. Conv → BatchNormalization where a Dropout sat between. The matchers of one pass never share a node.
+ */
+const PASSES: ((facts: GraphFacts, shaped: ShapedModel) => Fusion[])[] = [
+  (facts) => dropoutRemovals(facts),
+  (facts, shaped) => [
+    ...convBatchNormFusions(facts, shaped.values),
+    ...layerNormFusions(facts, (tensor) => shaped.values.get(tensor)?.shape?.length),
+  ],
+];
 
 /** The model as onnxruntime runs it (`shaped` itself when nothing fuses), and how many fusions of each kind. */
-export function applyRuntimeFusions(shaped: ShapedModel): { shaped: ShapedModel; fusions: RuntimeFusions } {
-  const graph = shaped.model.graph;
-  const facts = new GraphFacts(graph, shaped.model.irVersion);
-  const rankOf = (tensor: string) => shaped.values.get(tensor)?.shape?.length;
-  const found = [...convBatchNormFusions(facts, shaped.values), ...layerNormFusions(facts, rankOf)];
-  if (found.length === 0) return { shaped, fusions: NO_FUSIONS };
+export function applyRuntimeFusions(original: ShapedModel): { shaped: ShapedModel; fusions: RuntimeFusions } {
+  let shaped = original;
+  const fusions = { ...NO_FUSIONS };
+  for (const pass of PASSES) {
+    const facts = new GraphFacts(shaped.model.graph, shaped.model.irVersion);
+    const found = pass(facts, shaped);
+    if (found.length > 0) shaped = rewrite(shaped, facts, found);
+    for (const f of found) fusions[f.kind]++;
+  }
+  return { shaped, fusions: shaped === original ? NO_FUSIONS : fusions };
+}
 
+function rewrite(shaped: ShapedModel, facts: GraphFacts, found: Fusion[]): ShapedModel {
+  const graph = shaped.model.graph;
   const fusedAt = new Map<Node, Node>();
   const gone = new Set<Node>();
-  const fusions = { ...NO_FUSIONS };
   const initializers = new Map(graph.initializers);
   const values = new Map(shaped.values);
   for (const f of found) {
-    // The matchers never share a node (a Conv, a BatchNormalization, or the nine ops of a layer norm).
     const first = graph.nodes.find((n) => f.replaces.includes(n))!;
     fusedAt.set(first, f.fused);
     for (const n of f.replaces) gone.add(n);
@@ -43,7 +61,6 @@ export function applyRuntimeFusions(shaped: ShapedModel): { shaped: ShapedModel;
       initializers.set(t.name, t);
       values.set(t.name, { elemType: t.elemType, shape: t.dims });
     }
-    fusions[f.kind]++;
   }
   // A Constant read only by fused-away nodes (a layer norm's exponent and epsilon) goes too, as in the runtime.
   const reads = new Map(facts.consumers);
@@ -57,6 +74,5 @@ export function applyRuntimeFusions(shaped: ShapedModel): { shaped: ShapedModel;
     }
   }
   const nodes = graph.nodes.flatMap((n) => (fusedAt.has(n) ? [fusedAt.get(n)!] : gone.has(n) ? [] : [n]));
-  const model = { ...shaped.model, graph: { ...graph, nodes, initializers } };
-  return { shaped: { ...shaped, model, values }, fusions };
+  return { ...shaped, model: { ...shaped.model, graph: { ...graph, nodes, initializers } }, values };
 }
