@@ -158,54 +158,68 @@ test('no layer-norm fusion where onnxruntime would not fuse', () => {
   }
 });
 
-/** x [1, 8] → Gemm → Relu → (Dropout) → Gemm → y. */
-function dropoutModel(o: { dropout?: boolean; trainingMode?: boolean; maskRead?: boolean; onInput?: boolean } = {}): Uint8Array {
+interface RemovalOptions {
+  /** The node between Relu and the second Gemm. */
+  between?: 'Dropout' | 'Identity';
+  trainingMode?: boolean;
+  maskRead?: boolean;
+  /** That node's output is also a graph output. */
+  exported?: boolean;
+  /** The first Gemm reads its weight through an Identity (what torch.onnx.export writes for a shared tensor). */
+  weightIdentity?: boolean;
+}
+
+/** x [1, 8] → Gemm → Relu → (Dropout or Identity) → Gemm → y. */
+function removalModel(o: RemovalOptions = {}): Uint8Array {
   const nodes: onnx.INodeProto[] = [];
-  let h = 'x';
-  if (!o.onInput) {
-    nodes.push({ opType: 'Gemm', input: ['x', 'W1'], output: ['h1'] }, { opType: 'Relu', input: ['h1'], output: ['r'] });
-    h = 'r';
-  }
-  if (o.dropout) {
+  if (o.weightIdentity) nodes.push({ opType: 'Identity', input: ['W1'], output: ['W1_shared'] });
+  nodes.push({ opType: 'Gemm', input: ['x', o.weightIdentity ? 'W1_shared' : 'W1'], output: ['h1'] }, { opType: 'Relu', input: ['h1'], output: ['r'] });
+  let h = 'r';
+  if (o.between) {
     const inputs = [h, ...(o.trainingMode === undefined ? [] : ['ratio', o.trainingMode ? 'on' : 'off'])];
-    nodes.push({ opType: 'Dropout', input: inputs, output: ['d', ...(o.maskRead ? ['mask'] : [])] });
+    nodes.push({ opType: o.between, input: inputs, output: ['d', ...(o.maskRead ? ['mask'] : [])] });
     h = 'd';
   }
   nodes.push({ opType: 'Gemm', input: [h, 'W2'], output: ['y'] });
   const bool = (name: string, v: boolean): onnx.ITensorProto => ({ name, dataType: onnx.TensorProto.DataType.BOOL, dims: [], int32Data: [v ? 1 : 0] });
+  const boolOutput = (name: string): onnx.IValueInfoProto => ({ name, type: { tensorType: { elemType: onnx.TensorProto.DataType.BOOL, shape: { dim: [{ dimValue: 1 }, { dimValue: 8 }] } } } });
   return encodeModel({
     irVersion: 8,
     opsetImport: [{ domain: '', version: 13 }],
     graph: {
-      name: 'dropout',
+      name: 'removals',
       node: nodes,
       input: [floatInput('x', [1, 8])],
-      output: [floatInput('y', [1, 8]), ...(o.maskRead ? [{ name: 'mask', type: { tensorType: { elemType: onnx.TensorProto.DataType.BOOL, shape: { dim: [{ dimValue: 1 }, { dimValue: 8 }] } } } }] : [])],
+      output: [floatInput('y', [1, 8]), ...(o.maskRead ? [boolOutput('mask')] : []), ...(o.exported ? [floatInput('d', [1, 8])] : [])],
       initializer: [weight('W1', [8, 8]), weight('W2', [8, 8]),
         { name: 'ratio', dataType: FLOAT, dims: [], floatData: [0.5] }, bool('on', true), bool('off', false)],
     },
   });
 }
 
-test('a Dropout is removed as at inference: the tokens of the network without it', () => {
-  const without = tokensOf(dropoutModel());
+test('a Dropout is removed as at inference: the tokens of the network without it; an Identity stays', () => {
+  const without = tokensOf(removalModel());
   for (const trainingMode of [undefined, false]) {
-    const t = tokensOf(dropoutModel({ dropout: true, trainingMode }));
-    assert.equal(t.fusions.dropout, 1, `training_mode ${trainingMode}`);
-    assert.deepEqual(t.opTypes, without.opTypes);
-    assert.deepEqual(t.edges, without.edges);
-    assert.deepEqual(t.features.map((r) => [...r]), without.features.map((r) => [...r]));
-    assert.deepEqual([...t.staticRaw], [...without.staticRaw]);
+    const what = `training mode ${trainingMode}`;
+    const t = tokensOf(removalModel({ between: 'Dropout', trainingMode }));
+    assert.equal(t.fusions.dropout, 1, what);
+    assert.deepEqual(t.opTypes, without.opTypes, what);
+    assert.deepEqual(t.edges, without.edges, what);
+    assert.deepEqual(t.features.map((r) => [...r]), without.features.map((r) => [...r]), what);
+    assert.deepEqual([...t.staticRaw], [...without.staticRaw], what);
   }
-  const cases: [string, Parameters<typeof dropoutModel>[0]][] = [
-    ['training mode on', { dropout: true, trainingMode: true }],
-    ['its mask is read', { dropout: true, maskRead: true }],
-    ['it reads a graph input (no node to take its output)', { dropout: true, onInput: true }],
+  const kept: [string, RemovalOptions][] = [
+    ['Dropout in training mode', { between: 'Dropout', trainingMode: true }],
+    ['Dropout whose mask is read', { between: 'Dropout', maskRead: true }],
+    ['Dropout whose output is a graph output', { between: 'Dropout', exported: true }],
+    // The zoo's training graphs keep theirs (shared folded biases): removing them would change its tokens.
+    ['Identity', { between: 'Identity' }],
+    ['Identity in front of a weight', { weightIdentity: true }],
   ];
-  for (const [why, options] of cases) {
-    const t = tokensOf(dropoutModel(options));
-    assert.equal(t.fusions.dropout, 0, why);
-    assert.ok(t.opTypes.includes('Dropout'), why);
+  for (const [what, options] of kept) {
+    const t = tokensOf(removalModel(options));
+    assert.equal(t.fusions.dropout, 0, what);
+    assert.ok(t.opTypes.includes(options.between ?? 'Identity'), what);
   }
 });
 
@@ -221,7 +235,7 @@ const skip = torchMissing();
 const BN_FAMILIES = ['resnet', 'mobilenetv2', 'mobilenetv3', 'efficientnet', 'mnasnet', 'googlenet', 'nb201'];
 const LN_FAMILIES = ['vit', 'convnext'];
 
-test('zoo networks exported with BatchNormalization kept, or at opset 14, tokenize exactly like the zoo export', { skip }, () => {
+test('zoo networks exported with BatchNormalization kept, or at opset 14, tokenize exactly like their TorchScript export', { skip }, () => {
   mkdirSync('test/.tmp', { recursive: true });
   const dir = mkdtempSync(join('test/.tmp', 'variants-'));
   try {
@@ -233,19 +247,19 @@ test('zoo networks exported with BatchNormalization kept, or at opset 14, tokeni
         const shaped = inferShapes(readModel(join(dir, `${family}-0.${variant}.onnx`)), { batch: 1 });
         return tokenize(shaped, { mode: 'extended', batch: 1 });
       };
-      const zoo = tokens('zoo');
-      assert.deepEqual(zoo.fusions, { batchNormalization: 0, layerNormalization: 0, dropout: 0 }, family);
+      const torchScript = tokens('trained');
+      assert.deepEqual(torchScript.fusions, { batchNormalization: 0, layerNormalization: 0, dropout: 0 }, family);
       for (const variant of ['unfolded', 'opset14']) {
         const other = tokens(variant);
         const what = `${family} ${variant}`;
         const fused = variant === 'unfolded' ? other.fusions.batchNormalization : other.fusions.layerNormalization;
         const expectsFusion = (variant === 'unfolded' ? BN_FAMILIES : LN_FAMILIES).includes(family);
         assert.equal(fused > 0, expectsFusion, `${what}: ${JSON.stringify(other.fusions)}`);
-        assert.deepEqual(other.opTypes, zoo.opTypes, what);
-        assert.deepEqual(other.edges, zoo.edges, what);
-        assert.deepEqual(other.outputShapes, zoo.outputShapes, what);
-        other.features.forEach((row, i) => assert.deepEqual([...row], [...zoo.features[i]], `${what} row ${i}`));
-        assert.deepEqual([...other.static], [...zoo.static], what);
+        assert.deepEqual(other.opTypes, torchScript.opTypes, what);
+        assert.deepEqual(other.edges, torchScript.edges, what);
+        assert.deepEqual(other.outputShapes, torchScript.outputShapes, what);
+        other.features.forEach((row, i) => assert.deepEqual([...row], [...torchScript.features[i]], `${what} row ${i}`));
+        assert.deepEqual([...other.static], [...torchScript.static], what);
       }
     }
   } finally {

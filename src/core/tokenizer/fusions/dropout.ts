@@ -1,34 +1,30 @@
-// A Dropout is an identity at inference, and onnxruntime removes it when it opens a file (its basic-level
-// "eliminate dropout" rewrite). PyTorch's eval-mode export drops them, so no training graph has one, while
-// converted and older files (TensorFlow, Caffe2, the ONNX model zoo's AlexNet and VGG) keep them. The node that
-// produces the Dropout's input takes over its output name, so the readers of the Dropout read that node.
+// A Dropout is an identity at inference, and onnxruntime removes it when it opens a file (a basic-level rewrite, on
+// by default); each reader of its output then reads its input. PyTorch's eval-mode export drops them, so no
+// training graph has one, while converted and older files (TensorFlow, Caffe2, the ONNX model zoo's AlexNet and
+// VGG) keep them.
+//
+// Identity nodes, which onnxruntime removes the same way, stay: the zoo's training graphs have them (the exporter
+// shares equal folded biases behind them), so removing them would change the tokens the predictors learnt from.
 import type { Node } from '../../graph/types';
 import type { GraphFacts } from './graphFacts';
 import type { Fusion } from './index';
 
 export function dropoutRemovals(facts: GraphFacts): Fusion[] {
-  const fusions: Fusion[] = [];
-  for (const dropout of facts.graph.nodes) {
-    if (dropout.opType !== 'Dropout' || dropout.domain !== '' || !removable(dropout, facts)) continue;
-    const x = dropout.inputs[0];
-    const producer = x ? facts.producer.get(x) : undefined;
-    // Only where the input is read by the Dropout alone (renaming it would change other readers), and not after
-    // another Dropout (one of a chain goes per pass).
-    if (!producer || !facts.internal(x) || producer.opType === 'Dropout') continue;
-    const y = dropout.outputs[0];
-    fusions.push({
-      kind: 'dropout',
-      replaces: [producer, dropout],
-      fused: { ...producer, outputs: producer.outputs.map((o) => (o === x ? y : o)) },
-    });
+  const out: Fusion[] = [];
+  for (const node of facts.graph.nodes) {
+    if (node.opType !== 'Dropout' || node.domain !== '' || !atInference(node, facts)) continue;
+    const [x] = node.inputs;
+    const [y] = node.outputs;
+    // The output's name must stay where the graph exports it, and a subgraph reading it would not be rewired.
+    if (!x || !y || facts.graphOutputs.has(y) || (facts.consumers.get(y) ?? 0) !== (facts.readers.get(y)?.length ?? 0)) continue;
+    out.push({ kind: 'dropout', replaces: [node], alias: [y, x] });
   }
-  return fusions;
+  return out;
 }
 
-function removable(dropout: Node, facts: GraphFacts): boolean {
-  const [x, , trainingMode] = dropout.inputs;
-  const [y, mask] = dropout.outputs;
-  if (!x || !y) return false;
+function atInference(dropout: Node, facts: GraphFacts): boolean {
+  const [, , trainingMode] = dropout.inputs;
+  const [, mask] = dropout.outputs;
   // The mask exists only to be read; a read mask keeps the node.
   if (mask && (facts.consumers.get(mask) || facts.graphOutputs.has(mask))) return false;
   // Opset 12 made training mode an input: it must be absent or a constant false.

@@ -14,7 +14,10 @@ export interface Fusion {
   kind: keyof RuntimeFusions;
   /** The nodes the fused op replaces; it takes the place of the first of them in the node list. */
   replaces: Node[];
-  fused: Node;
+  /** The one op they become; none for a node that is removed. */
+  fused?: Node;
+  /** [from, to]: every reader of tensor `from` reads `to` instead (a removed node's output and input). */
+  alias?: [string, string];
   /** Shape-only initializers the fused op reads that the file lacks (a folded Conv's bias). */
   initializers?: ConstTensor[];
 }
@@ -50,29 +53,37 @@ function rewrite(shaped: ShapedModel, facts: GraphFacts, found: Fusion[]): Shape
   const graph = shaped.model.graph;
   const fusedAt = new Map<Node, Node>();
   const gone = new Set<Node>();
+  const aliases = new Map<string, string>();
   const initializers = new Map(graph.initializers);
   const values = new Map(shaped.values);
   for (const f of found) {
-    const first = graph.nodes.find((n) => f.replaces.includes(n))!;
-    fusedAt.set(first, f.fused);
+    if (f.fused) fusedAt.set(graph.nodes.find((n) => f.replaces.includes(n))!, f.fused);
+    if (f.alias) aliases.set(f.alias[0], f.alias[1]);
     for (const n of f.replaces) gone.add(n);
-    for (const n of f.replaces) for (const out of n.outputs) if (!f.fused.outputs.includes(out)) values.delete(out);
+    for (const n of f.replaces) for (const out of n.outputs) if (!f.fused?.outputs.includes(out)) values.delete(out);
     for (const t of f.initializers ?? []) {
       initializers.set(t.name, t);
       values.set(t.name, { elemType: t.elemType, shape: t.dims });
     }
   }
+  // Chains of removed nodes resolve to the first input (Dropout → Dropout → x).
+  const resolve = (t: string): string => {
+    for (let seen = 0; aliases.has(t) && seen <= aliases.size; seen++) t = aliases.get(t)!;
+    return t;
+  };
+  const rewired = (n: Node): Node => (n.inputs.some((t) => aliases.has(t)) ? { ...n, inputs: n.inputs.map(resolve) } : n);
   // A Constant read only by fused-away nodes (a layer norm's exponent and epsilon) goes too, as in the runtime.
   const reads = new Map(facts.consumers);
   const count = (names: string[], by: number) => names.forEach((t) => t !== '' && reads.set(t, (reads.get(t) ?? 0) + by));
   for (const n of gone) count(n.inputs, -1);
   for (const f of fusedAt.values()) count(f.inputs, +1);
+  for (const [from, to] of aliases) reads.set(resolve(to), (reads.get(resolve(to)) ?? 0) + (reads.get(from) ?? 0));
   for (const n of graph.nodes) {
     if (n.opType === 'Constant' && n.domain === '' && n.outputs.every((t) => !reads.get(t) && !facts.graphOutputs.has(t))) {
       gone.add(n);
       for (const t of n.outputs) values.delete(t);
     }
   }
-  const nodes = graph.nodes.flatMap((n) => (fusedAt.has(n) ? [fusedAt.get(n)!] : gone.has(n) ? [] : [n]));
+  const nodes = graph.nodes.flatMap((n) => (fusedAt.has(n) ? [rewired(fusedAt.get(n)!)] : gone.has(n) ? [] : [rewired(n)]));
   return { ...shaped, model: { ...shaped.model, graph: { ...graph, nodes, initializers } }, values };
 }
