@@ -20,6 +20,11 @@ function weight(name: string, dims: number[]): onnx.ITensorProto {
   return { name, dataType: FLOAT, dims, floatData: new Array(dims.reduce((a, b) => a * b, 1)).fill(0.5) };
 }
 
+/** An IR 8 model of one graph at `opset`. */
+function model(opset: number, graph: onnx.IGraphProto): Uint8Array {
+  return encodeModel({ irVersion: 8, opsetImport: [{ domain: '', version: opset }], graph: { name: 'g', ...graph } });
+}
+
 interface PairOptions {
   /** BatchNormalization inputs 1..4 come from a graph input instead of initializers. */
   scaleFromInput?: boolean;
@@ -43,17 +48,12 @@ function convBnModel(o: PairOptions = {}): Uint8Array {
   const outputs = [floatInput('y', [1, 4, 8, 8])];
   if (o.secondReader) outputs.push(floatInput('z', [1, 4, 8, 8]));
   if (o.convIsOutput) outputs.push(floatInput('c', [1, 4, 8, 8]));
-  return encodeModel({
-    irVersion: 8,
-    opsetImport: [{ domain: '', version: 17 }],
-    graph: {
-      name: 'conv-bn',
-      node: nodes,
-      input: [floatInput('x', [1, 3, 8, 8]), ...(o.scaleFromInput ? [floatInput('s_in', [4])] : [])],
-      output: outputs,
-      initializer: [weight('W', [4, 3, 3, 3]), ...(o.convBias ? [weight('B', [4])] : []), weight('s', [4]),
-        weight('b', [4]), weight('m', [4]), weight('v', [4])],
-    },
+  return model(17, {
+    node: nodes,
+    input: [floatInput('x', [1, 3, 8, 8]), ...(o.scaleFromInput ? [floatInput('s_in', [4])] : [])],
+    output: outputs,
+    initializer: [weight('W', [4, 3, 3, 3]), ...(o.convBias ? [weight('B', [4])] : []), weight('s', [4]),
+      weight('b', [4]), weight('m', [4]), weight('v', [4])],
   });
 }
 
@@ -121,16 +121,11 @@ function layerNormModel(form: 'op' | 'nine-ops', o: { axes?: number[]; epsilonFr
       ];
   nodes.push({ opType: 'Relu', input: ['n'], output: ['y'] });
   const scalar = (name: string, v: number): onnx.ITensorProto => ({ name, dataType: FLOAT, dims: [], floatData: [v] });
-  return encodeModel({
-    irVersion: 8,
-    opsetImport: [{ domain: '', version: form === 'op' ? 17 : 14 }],
-    graph: {
-      name: 'layer-norm',
-      node: nodes,
-      input: [floatInput('x', [1, 4, 8]), ...(o.epsilonFromInput ? [floatInput('eps_in', [])] : [])],
-      output: [floatInput('y', [1, 4, 8]), ...(o.centredReadTwice ? [floatInput('z', [1, 4, 8])] : [])],
-      initializer: [weight('g', [8]), weight('b', [8]), ...(form === 'op' ? [] : [scalar('two', 2), scalar('eps', 1e-5)])],
-    },
+  return model(form === 'op' ? 17 : 14, {
+    node: nodes,
+    input: [floatInput('x', [1, 4, 8]), ...(o.epsilonFromInput ? [floatInput('eps_in', [])] : [])],
+    output: [floatInput('y', [1, 4, 8]), ...(o.centredReadTwice ? [floatInput('z', [1, 4, 8])] : [])],
+    initializer: [weight('g', [8]), weight('b', [8]), ...(form === 'op' ? [] : [scalar('two', 2), scalar('eps', 1e-5)])],
   });
 }
 
@@ -183,17 +178,12 @@ function removalModel(o: RemovalOptions = {}): Uint8Array {
   nodes.push({ opType: 'Gemm', input: [h, 'W2'], output: ['y'] });
   const bool = (name: string, v: boolean): onnx.ITensorProto => ({ name, dataType: onnx.TensorProto.DataType.BOOL, dims: [], int32Data: [v ? 1 : 0] });
   const boolOutput = (name: string): onnx.IValueInfoProto => ({ name, type: { tensorType: { elemType: onnx.TensorProto.DataType.BOOL, shape: { dim: [{ dimValue: 1 }, { dimValue: 8 }] } } } });
-  return encodeModel({
-    irVersion: 8,
-    opsetImport: [{ domain: '', version: 13 }],
-    graph: {
-      name: 'removals',
-      node: nodes,
-      input: [floatInput('x', [1, 8])],
-      output: [floatInput('y', [1, 8]), ...(o.maskRead ? [boolOutput('mask')] : []), ...(o.exported ? [floatInput('d', [1, 8])] : [])],
-      initializer: [weight('W1', [8, 8]), weight('W2', [8, 8]),
-        { name: 'ratio', dataType: FLOAT, dims: [], floatData: [0.5] }, bool('on', true), bool('off', false)],
-    },
+  return model(13, {
+    node: nodes,
+    input: [floatInput('x', [1, 8])],
+    output: [floatInput('y', [1, 8]), ...(o.maskRead ? [boolOutput('mask')] : []), ...(o.exported ? [floatInput('d', [1, 8])] : [])],
+    initializer: [weight('W1', [8, 8]), weight('W2', [8, 8]),
+      { name: 'ratio', dataType: FLOAT, dims: [], floatData: [0.5] }, bool('on', true), bool('off', false)],
   });
 }
 
