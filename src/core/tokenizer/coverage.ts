@@ -19,7 +19,7 @@ export function measureCoverage(opTypes: string[], slots: (number | undefined)[]
 }
 
 /**
- * "20 BatchNormalization folded into the Conv before them, 7 layer norms into one LayerNormalization each, as
+ * "20 BatchNormalization folded into the Conv before them, 7 layer norms fused into one LayerNormalization each, as
  * onnxruntime runs the file" (tokenizer/fusions/); undefined when nothing was fused.
  */
 export function describeFusions(fusions: RuntimeFusions): string | undefined {
@@ -27,7 +27,7 @@ export function describeFusions(fusions: RuntimeFusions): string | undefined {
   const bn = fusions.batchNormalization;
   const ln = fusions.layerNormalization;
   if (bn > 0) parts.push(`${bn} BatchNormalization folded into the Conv before ${bn === 1 ? 'it' : 'them'}`);
-  if (ln > 0) parts.push(`${ln} layer norm${ln === 1 ? '' : 's'} into one LayerNormalization each`);
+  if (ln > 0) parts.push(`${ln} layer norm${ln === 1 ? '' : 's'} fused into one LayerNormalization each`);
   if (fusions.dropout > 0) parts.push(`${fusions.dropout} Dropout removed`);
   return parts.length ? `${parts.join(', ')}, as onnxruntime runs the file` : undefined;
 }

@@ -1,8 +1,9 @@
 // Extended mode tokenizes the graph onnxruntime executes rather than the file's node list, where the two differ in
 // ways the training graphs never show: nodes the runtime removes or subgraphs it fuses into one op when it opens a
-// file, which our own exports never wrote or already wrote as that op (dropout.ts, batchNorm.ts, layerNorm.ts). Without this, the same network exported
-// another way would get tokens the predictors never saw. The rewrite is of the graph only, never of weights; shapes
-// are those inference already found, and the fused graph's costs feed the static vector.
+// file, which our own exports never wrote or already wrote as that op (dropout.ts, batchNorm.ts, layerNorm.ts).
+// Without this, the same network exported another way would get tokens the predictors never saw. The rewrite is of
+// the graph only, never of weights; shapes are those inference already found, and the fused graph's costs feed the
+// static vector.
 import type { ConstTensor, Node, ShapedModel } from '../../graph/types';
 import type { RuntimeFusions } from '../types';
 import { convBatchNormFusions } from './batchNorm';
@@ -72,14 +73,16 @@ function rewrite(shaped: ShapedModel, facts: GraphFacts, found: Fusion[]): Shape
     return t;
   };
   const rewired = (n: Node): Node => (n.inputs.some((t) => aliases.has(t)) ? { ...n, inputs: n.inputs.map(resolve) } : n);
-  // A Constant read only by fused-away nodes (a layer norm's exponent and epsilon) goes too, as in the runtime.
+  // A Constant read only by fused-away nodes (a layer norm's exponent and epsilon) goes too, as in the runtime; one
+  // the file itself leaves unread stays, as it does in a file without fusions.
   const reads = new Map(facts.consumers);
   const count = (names: string[], by: number) => names.forEach((t) => t !== '' && reads.set(t, (reads.get(t) ?? 0) + by));
   for (const n of gone) count(n.inputs, -1);
   for (const f of fusedAt.values()) count(f.inputs, +1);
   for (const [from, to] of aliases) reads.set(resolve(to), (reads.get(resolve(to)) ?? 0) + (reads.get(from) ?? 0));
   for (const n of graph.nodes) {
-    if (n.opType === 'Constant' && n.domain === '' && n.outputs.every((t) => !reads.get(t) && !facts.graphOutputs.has(t))) {
+    const unread = (t: string) => (facts.consumers.get(t) ?? 0) > 0 && !reads.get(t) && !facts.graphOutputs.has(t);
+    if (n.opType === 'Constant' && n.domain === '' && n.outputs.every(unread)) {
       gone.add(n);
       for (const t of n.outputs) values.delete(t);
     }
