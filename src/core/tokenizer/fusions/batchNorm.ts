@@ -18,8 +18,9 @@ export function convBatchNormFusions(facts: GraphFacts, values: Map<string, Infe
     let bias = conv.inputs[2] ?? '';
     const initializers: ConstTensor[] = [];
     if (bias === '') {
+      const taken = (name: string) => facts.graph.initializers.has(name) || values.has(name) || biasNames.has(name);
       bias = `${output}::folded_bias`;
-      for (let i = 1; facts.graph.initializers.has(bias) || values.has(bias) || biasNames.has(bias); i++) bias = `${output}::folded_bias.${i}`;
+      for (let i = 1; taken(bias); i++) bias = `${output}::folded_bias.${i}`;
       biasNames.add(bias);
       const weight = facts.constTensor(conv.inputs[1]);
       const elemType = weight?.elemType ?? values.get(conv.inputs[1])?.elemType ?? 1;

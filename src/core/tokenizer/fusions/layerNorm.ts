@@ -2,7 +2,8 @@
 // opset 17, which has no LayerNormalization) fuses into one LayerNormalization, as onnxruntime's layer-norm
 // fusion does on the CPU at its default optimisation level:
 //
-//   X → ReduceMean → Sub(X, mean) → Pow(·, 2) → ReduceMean → Add(eps) → Sqrt → Div(X − mean, ·) → Mul(γ) → Add(β)
+//   X → ReduceMean → Sub(X, mean) → Pow(·, 2) → ReduceMean → Add(eps) → Sqrt
+//     → Div(X − mean, ·) → Mul(γ) → Add(β)
 //
 // The zoo's transformers (ViT, ConvNeXt) were exported at opset 17 with the one op, so an opset-14 export of the
 // same network tokenizes like its training graph only once fused.
