@@ -21,7 +21,12 @@ export class GraphFacts {
     this.graphOutputs = new Set(graph.outputs.map((o) => o.name));
     for (const node of graph.nodes) {
       for (const out of node.outputs) if (out !== '') this.producer.set(out, node);
-      for (const name of node.inputs) if (name !== '') this.readers.set(name, [...(this.readers.get(name) ?? []), node]);
+      for (const name of node.inputs) {
+        if (name === '') continue;
+        const readers = this.readers.get(name);
+        if (readers) readers.push(node);
+        else this.readers.set(name, [node]);
+      }
     }
   }
 
@@ -77,10 +82,15 @@ function constantNames(graph: Graph, irVersion: number): Set<string> {
         !NOT_FOLDED.has(node.opType) &&
         node.inputs.some((name) => name !== '') &&
         node.inputs.every((name) => name === '' || names.has(name)) &&
-        ![...node.attributes.values()].some((a) => a.kind === 'graph' || a.kind === 'graphs'));
+        !hasSubgraph(node));
     if (folds) for (const out of node.outputs) if (out !== '') names.add(out);
   }
   return names;
+}
+
+function hasSubgraph(node: Node): boolean {
+  for (const a of node.attributes.values()) if (a.kind === 'graph' || a.kind === 'graphs') return true;
+  return false;
 }
 
 function consumerCounts(graph: Graph, counts = new Map<string, number>()): Map<string, number> {

@@ -25,16 +25,25 @@ export interface Fusion {
 
 export const NO_FUSIONS: RuntimeFusions = Object.freeze({ batchNormalization: 0, layerNormalization: 0, dropout: 0 });
 
+interface Pass {
+  /** Op types one of which a graph must have for the pass to find anything (most graphs have none). */
+  triggers: string[];
+  find(facts: GraphFacts, shaped: ShapedModel): Fusion[];
+}
+
 /**
  * Rewrites in the runtime's order: nodes it removes first (its basic level), then the fusions, which then see
  * e.g. Conv → BatchNormalization where a Dropout sat between. The matchers of one pass never share a node.
  */
-const PASSES: ((facts: GraphFacts, shaped: ShapedModel) => Fusion[])[] = [
-  (facts) => dropoutRemovals(facts),
-  (facts, shaped) => [
-    ...convBatchNormFusions(facts, shaped.values),
-    ...layerNormFusions(facts, (tensor) => shaped.values.get(tensor)?.shape?.length),
-  ],
+const PASSES: Pass[] = [
+  { triggers: ['Dropout'], find: (facts) => dropoutRemovals(facts) },
+  {
+    triggers: ['BatchNormalization', 'ReduceMean'],
+    find: (facts, shaped) => [
+      ...convBatchNormFusions(facts, shaped.values),
+      ...layerNormFusions(facts, (tensor) => shaped.values.get(tensor)?.shape?.length),
+    ],
+  },
 ];
 
 /** The model as onnxruntime runs it (`shaped` itself when nothing fuses), and how many fusions of each kind. */
@@ -42,8 +51,9 @@ export function applyRuntimeFusions(original: ShapedModel): { shaped: ShapedMode
   let shaped = original;
   const fusions = { ...NO_FUSIONS };
   for (const pass of PASSES) {
+    if (!shaped.model.graph.nodes.some((n) => pass.triggers.includes(n.opType))) continue;
     const facts = new GraphFacts(shaped.model.graph, shaped.model.irVersion);
-    const found = pass(facts, shaped);
+    const found = pass.find(facts, shaped);
     if (found.length > 0) shaped = rewrite(shaped, facts, found);
     for (const f of found) fusions[f.kind]++;
   }
