@@ -48,10 +48,9 @@ function tokensOf(path: string, runtimeFusions: boolean): Tokens {
   return tokenize(inferShapes(readModel(path), { batch: 1 }), { mode: 'extended', batch: 1, runtimeFusions });
 }
 
-/** True when two token sets are the same graph, row for row (names aside). */
-function same(a: Tokens, b: Tokens): boolean {
-  return JSON.stringify([a.opTypes, a.edges, a.features.map((r) => [...r]), [...a.static]]) ===
-    JSON.stringify([b.opTypes, b.edges, b.features.map((r) => [...r]), [...b.static]]);
+/** What two token sets share when they are the same graph, row for row (names aside). */
+function graphKey(t: Tokens): string {
+  return JSON.stringify([t.opTypes, t.edges, t.features.map((r) => [...r]), [...t.static]]);
 }
 
 async function main(): Promise<void> {
@@ -77,15 +76,16 @@ async function main(): Promise<void> {
         throw new Error(`${row.id}: the tensor folder's label ${row.latencyMs} ms is not the data set's ${label} ms`);
       }
       const sample = samples.get(row.id)!;
-      const references: Record<string, Tokens> = {
-        'data set': tokenize(inferShapes(readModelBytes(dataset.graph(sample)), { batch: 1 }), { mode: 'extended', batch: 1 }),
-        trained: tokensOf(join(dir, `${row.id}.trained.onnx`), true),
+      // Serialised once per graph: every variant, with and without fusions, is compared with them.
+      const references: Record<string, string> = {
+        'data set': graphKey(tokenize(inferShapes(readModelBytes(dataset.graph(sample)), { batch: 1 }), { mode: 'extended', batch: 1 })),
+        trained: graphKey(tokensOf(join(dir, `${row.id}.trained.onnx`), true)),
       };
       for (const variant of Object.keys(VARIANTS) as Variant[]) {
         for (const fused of [true, false]) {
           const tokens = tokensOf(join(dir, `${row.id}.${variant}.onnx`), fused);
           const { estimate } = await predictor.predictOne(entry, tokens, ['cpu']);
-          const matches = same(tokens, references[REFERENCE[variant]]);
+          const matches = graphKey(tokens) === references[REFERENCE[variant]];
           for (const key of [`${variant}|${fused}|${row.family}`, `${variant}|${fused}|all`]) {
             const list = errors.get(key) ?? [];
             list.push(Math.abs(estimate.latencyMs - label) / label);

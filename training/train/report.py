@@ -20,7 +20,7 @@ from collections import defaultdict
 
 import numpy as np
 
-from .report_markdown import render
+from .report_markdown import in_margin, render
 
 MODEL_ORDER = ["flops", "flops_mac", "nnlp", "v2"]
 REGRESSION_MODELS = ("flops", "flops_mac")
@@ -217,7 +217,7 @@ def margin_per_seed(by):
     acc = defaultdict(dict)  # (model, seed) -> {held-out family: Acc(10%)}
     for (protocol, held, model, variant, tag), runs in by.items():
         # the runs lofo_table reads: untagged, V2 in full
-        if protocol == "lofo" and model in ("v2", "nnlp") and variant in (None, "full") and tag is None:
+        if protocol == "lofo" and in_margin(model, variant, tag):
             for r in runs:
                 acc[(model, r["seed"])][held] = r["selected"]["all"]["acc10"]
     out = []

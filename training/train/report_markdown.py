@@ -8,6 +8,12 @@ MODEL_ORDER = ["flops", "flops_mac", "nnlp", "v2"]
 PROTOCOL_TITLES = {"in-domain": "in-domain", "lofo": "leave-one-out"}
 
 
+def in_margin(model, variant, tag):
+    """Whether runs of this model, variant and tag are the ones the V2-over-NNLP margin compares: untagged, V2 in
+    full, and NNLP."""
+    return model in ("v2", "nnlp") and variant in (None, "full") and tag is None
+
+
 def fmt(agg, digits=2):
     """mean ± std over seeds; one number for one run."""
     if agg is None:
@@ -256,7 +262,7 @@ def summary_lines(report):
             of = len(lofo["families"])
             total = len({f for cells in entry["lofo"].values() for f in cells})
             held_back = sorted({b["seed"] for b in entry.get("lofoSeedsHeldBack") or []
-                                if b["model"] in ("v2", "nnlp") and b["variant"] in (None, "full") and b["tag"] is None})
+                                if in_margin(b["model"], b["variant"], b["tag"])})
             unseen = "%.1f vs %.1f (%s seed%s per family, %s%s%s); %+.1f points: %s" % (
                 averages["v2"]["acc10"], averages["nnlp"]["acc10"], seeds, "" if seeds == "1" else "s",
                 plural(epochs.get("lofo", 0), "epoch"), "" if of == total else "; %d of %d families" % (of, total),
