@@ -25,7 +25,7 @@ test('inspect --json: one object with graph size, coverage, unknown ops and cost
   assert.equal(o.nodes, 69);
   // Extended tokens fold the 20 BatchNormalizations into their Convs (70 vertices and 77 edges unfolded); the
   // costs stay those of the file as it is.
-  assert.deepEqual(o.fusions, { batchNormalization: 20, layerNormalization: 0, dropout: 0 });
+  assert.deepEqual(o.fusions, { batchNormalization: 20, layerNormalization: 0, dropout: 0, identity: 0 });
   assert.equal(o.edges, 57);
   assert.deepEqual(o.coverage, { encoded: 50, total: 50 });
   assert.deepEqual(o.unknownOps, {});

@@ -7,7 +7,7 @@ function report(prediction: PredictionResult, totalFlops = 4.1e9): ModelReport {
   return {
     path: '/w/m.onnx', contentHash: 'x', fileSize: 1, format: 'onnx', producer: 'p', opsets: {}, inputs: [], outputs: [],
     nodeCount: 3, totals: { flops: totalFlops, macs: 2e9, params: 25.6e6, memory: 9.8e7 }, incompleteNodes: 0,
-    coverage: { encoded: 3, total: 3 }, unknownOps: {}, fusions: { batchNormalization: 0, layerNormalization: 0, dropout: 0 }, opTypes: [], layers: [], layersTruncated: false, prediction,
+    coverage: { encoded: 3, total: 3 }, unknownOps: {}, fusions: { batchNormalization: 0, layerNormalization: 0, dropout: 0, identity: 0 }, opTypes: [], layers: [], layersTruncated: false, prediction,
     timingsMs: { hash: 0, analyze: 0, predict: 0 }, cached: false,
   };
 }

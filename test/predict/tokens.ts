@@ -22,7 +22,7 @@ export function handTokens(over: Partial<Tokens> = {}): Tokens {
     coverage: { encoded: 4, total: 4 },
     unknownOps: {},
     unknownShapes: 0,
-    fusions: { batchNormalization: 0, layerNormalization: 0, dropout: 0 },
+    fusions: { batchNormalization: 0, layerNormalization: 0, dropout: 0, identity: 0 },
     ...over,
   };
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { readModel } from '../../src/core/formats';
 import { readModelBytes } from '../../src/core/onnx';
 import { inferShapes } from '../../src/core/graph/shapes';
-import { tokenize, type Tokens } from '../../src/core/tokenizer';
+import { NO_FUSIONS, tokenize, type RuntimeFusions, type Tokens } from '../../src/core/tokenizer';
 import { encodeModel, floatInput, onnx } from '../helpers/onnxWriter';
 import { runModule, torchMissing } from '../zoo/python';
 import { corpusPath } from './corpus';
@@ -132,7 +132,7 @@ function layerNormModel(form: 'op' | 'nine-ops', o: { axes?: number[]; epsilonFr
 test('a layer norm written as nine ops tokenizes like the one LayerNormalization op', () => {
   const one = tokensOf(layerNormModel('op'));
   const nine = tokensOf(layerNormModel('nine-ops'));
-  assert.deepEqual(nine.fusions, { batchNormalization: 0, layerNormalization: 1, dropout: 0 });
+  assert.deepEqual(nine.fusions, { batchNormalization: 0, layerNormalization: 1, dropout: 0, identity: 0 });
   assert.deepEqual(nine.opTypes, ['Input', 'Input', 'Input', 'LayerNormalization', 'Relu']); // x, γ, β
   assert.deepEqual(nine.opTypes, one.opTypes);
   assert.deepEqual(nine.edges, one.edges);
@@ -160,8 +160,11 @@ interface RemovalOptions {
   maskRead?: boolean;
   /** That node's output is also a graph output. */
   exported?: boolean;
-  /** The first Gemm reads its weight through an Identity (what torch.onnx.export writes for a shared tensor). */
+  /** The first Gemm reads its weight through an Identity. */
   weightIdentity?: boolean;
+  /** The second Gemm reads the first one's weight through an Identity instead of its own, equal in shape: what
+   *  torch.onnx.export writes for a tensor equal to an earlier one. */
+  sharedWeight?: boolean;
 }
 
 /** x [1, 8] → Gemm → Relu → (Dropout or Identity) → Gemm → y. */
@@ -175,7 +178,8 @@ function removalModel(o: RemovalOptions = {}): Uint8Array {
     nodes.push({ opType: o.between, input: inputs, output: ['d', ...(o.maskRead ? ['mask'] : [])] });
     h = 'd';
   }
-  nodes.push({ opType: 'Gemm', input: [h, 'W2'], output: ['y'] });
+  if (o.sharedWeight) nodes.push({ opType: 'Identity', input: ['W1'], output: ['W1_again'] });
+  nodes.push({ opType: 'Gemm', input: [h, o.sharedWeight ? 'W1_again' : 'W2'], output: ['y'] });
   const bool = (name: string, v: boolean): onnx.ITensorProto => ({ name, dataType: onnx.TensorProto.DataType.BOOL, dims: [], int32Data: [v ? 1 : 0] });
   const boolOutput = (name: string): onnx.IValueInfoProto => ({ name, type: { tensorType: { elemType: onnx.TensorProto.DataType.BOOL, shape: { dim: [{ dimValue: 1 }, { dimValue: 8 }] } } } });
   return model(13, {
@@ -187,12 +191,19 @@ function removalModel(o: RemovalOptions = {}): Uint8Array {
   });
 }
 
-test('a Dropout is removed as at inference: the tokens of the network without it; an Identity stays', () => {
+test('a Dropout or an Identity is removed as at inference, an Identity of a weight folds: the tokens of the network without it', () => {
   const without = tokensOf(removalModel());
-  for (const trainingMode of [undefined, false]) {
-    const what = `training mode ${trainingMode}`;
-    const t = tokensOf(removalModel({ between: 'Dropout', trainingMode }));
-    assert.equal(t.fusions.dropout, 1, what);
+  const removed: [string, RemovalOptions, keyof RuntimeFusions][] = [
+    ['Dropout', { between: 'Dropout' }, 'dropout'],
+    ['Dropout, training mode false', { between: 'Dropout', trainingMode: false }, 'dropout'],
+    ['Identity', { between: 'Identity' }, 'identity'],
+    ['Identity in front of a weight', { weightIdentity: true }, 'identity'],
+    // Folded into a weight of its own: two layers' parameters, as in the network with two weights.
+    ['Identity sharing a weight', { sharedWeight: true }, 'identity'],
+  ];
+  for (const [what, options, kind] of removed) {
+    const t = tokensOf(removalModel(options));
+    assert.deepEqual(t.fusions, { ...NO_FUSIONS, [kind]: 1 }, what);
     assert.deepEqual(t.opTypes, without.opTypes, what);
     assert.deepEqual(t.edges, without.edges, what);
     assert.deepEqual(t.features.map((r) => [...r]), without.features.map((r) => [...r]), what);
@@ -202,14 +213,12 @@ test('a Dropout is removed as at inference: the tokens of the network without it
     ['Dropout in training mode', { between: 'Dropout', trainingMode: true }],
     ['Dropout whose mask is read', { between: 'Dropout', maskRead: true }],
     ['Dropout whose output is a graph output', { between: 'Dropout', exported: true }],
-    // The zoo's training graphs keep theirs (shared folded biases): removing them would change its tokens.
-    ['Identity', { between: 'Identity' }],
-    ['Identity in front of a weight', { weightIdentity: true }],
+    ['Identity whose output is a graph output', { between: 'Identity', exported: true }],
   ];
   for (const [what, options] of kept) {
     const t = tokensOf(removalModel(options));
-    assert.equal(t.fusions.dropout, 0, what);
-    assert.ok(t.opTypes.includes(options.between ?? 'Identity'), what);
+    assert.deepEqual(t.fusions, NO_FUSIONS, what);
+    assert.ok(t.opTypes.includes(options.between!), what);
   }
 });
 
@@ -224,27 +233,29 @@ const skip = torchMissing();
 // none) and both transformers (the only families with a layer norm).
 const BN_FAMILIES = ['resnet', 'mobilenetv2', 'mobilenetv3', 'efficientnet', 'mnasnet', 'googlenet', 'nb201'];
 const LN_FAMILIES = ['vit', 'convnext'];
+const FAMILIES = [...BN_FAMILIES, ...LN_FAMILIES, 'alexnet', 'squeezenet', 'vgg'];
+// The families whose zoo export (initial weights) shares equal tensors behind Identity nodes.
+const SHARING_FAMILIES = ['resnet', 'mobilenetv2', 'mobilenetv3', 'efficientnet', 'mnasnet', 'googlenet', 'nb201', 'vit', 'convnext'];
 
-test('zoo networks exported with BatchNormalization kept, or at opset 14, tokenize exactly like their TorchScript export', { skip }, () => {
+test('every zoo family exported untrained, with BatchNormalization kept, or at opset 14, tokenizes exactly like its trained TorchScript export', { skip }, () => {
   mkdirSync('test/.tmp', { recursive: true });
   const dir = mkdtempSync(join('test/.tmp', 'variants-'));
   try {
-    const families = [...BN_FAMILIES, ...LN_FAMILIES];
-    const r = runModule('training.zoo.variants', ['--families', families.join(','), '--seeds', '1', '--out', dir]);
+    const r = runModule('training.zoo.variants', ['--families', FAMILIES.join(','), '--seeds', '1', '--out', dir]);
     assert.equal(r.status, 0, r.stderr);
-    for (const family of families) {
+    for (const family of FAMILIES) {
       const tokens = (variant: string) => {
         const shaped = inferShapes(readModel(join(dir, `${family}-0.${variant}.onnx`)), { batch: 1 });
         return tokenize(shaped, { mode: 'extended', batch: 1 });
       };
       const torchScript = tokens('trained');
-      assert.deepEqual(torchScript.fusions, { batchNormalization: 0, layerNormalization: 0, dropout: 0 }, family);
-      for (const variant of ['unfolded', 'opset14']) {
+      assert.deepEqual(torchScript.fusions, NO_FUSIONS, family);
+      for (const variant of ['zoo', 'unfolded', 'opset14']) {
         const other = tokens(variant);
         const what = `${family} ${variant}`;
-        const fused = variant === 'unfolded' ? other.fusions.batchNormalization : other.fusions.layerNormalization;
-        const expectsFusion = (variant === 'unfolded' ? BN_FAMILIES : LN_FAMILIES).includes(family);
-        assert.equal(fused > 0, expectsFusion, `${what}: ${JSON.stringify(other.fusions)}`);
+        const expected = { zoo: SHARING_FAMILIES, unfolded: BN_FAMILIES, opset14: LN_FAMILIES }[variant]!;
+        const fused = { zoo: other.fusions.identity, unfolded: other.fusions.batchNormalization, opset14: other.fusions.layerNormalization }[variant]!;
+        assert.equal(fused > 0, expected.includes(family), `${what}: ${JSON.stringify(other.fusions)}`);
         assert.deepEqual(other.opTypes, torchScript.opTypes, what);
         assert.deepEqual(other.edges, torchScript.edges, what);
         assert.deepEqual(other.outputShapes, torchScript.outputShapes, what);

@@ -123,7 +123,7 @@ test('the runtime packs Tokens for each entry\'s form and both files give the sa
       featureDim: 152, nnlpFeatures: [], nnlpFeatureDim: 44,
       static: Float32Array.from(g.inputs.static!.data), staticRaw: [1, 0, 0, 0],
       coverage: { encoded: n, total: n }, unknownOps: {}, unknownShapes: 0,
-      fusions: { batchNormalization: 0, layerNormalization: 0, dropout: 0 },
+      fusions: { batchNormalization: 0, layerNormalization: 0, dropout: 0, identity: 0 },
     };
     const { estimates } = await predictor.predict(tokens, ['cpu']);
     const want = g.outputs.latency_ms!.data[0]!;

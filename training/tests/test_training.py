@@ -352,6 +352,11 @@ class ReportChecks(unittest.TestCase):
         models = lambda title: sorted(r["model"] for r in out[title][1])
         self.assertEqual(models("d / p (extended tokens) — study same-data"), ["flops", "flops_mac", "v2"])
         self.assertEqual(models("d / p (extended tokens) — study older-data"), ["v2"])
+        # A study that fits its own baselines (other tokens of the same graphs) gets only those.
+        out = report.sections(lines + [line("flops", 100, "own-tokens"), line("v2", 100, "own-tokens")])
+        own = out["d / p (extended tokens) — study own-tokens"][1]
+        self.assertEqual(sorted((r["model"], bool(r.get("sharedBaseline"))) for r in own),
+                         [("flops", False), ("flops_mac", True), ("v2", False)])
 
     def test_in_domain_detail_counts_families_and_the_seed_spread_of_the_difference(self):
         mape = lambda avg, std, n=3: {"mape": {"avg": avg, "std": std, "n": n}}

@@ -266,7 +266,9 @@ def split_of(line):
 
 def sections(lines):
     """{section title: (study, lines)}: one section per (data set, platform, mode, study). A study's section gets
-    its lines untagged (so the tables read them as the main ones) plus the main section's regression baselines."""
+    its lines untagged (so the tables read them as the main ones) plus the main section's regression baselines
+    where it has none of its own for that model and split (a study on other tokens of the same graphs fits its
+    own)."""
     groups = defaultdict(list)
     for line in lines:
         base = "%s / %s (%s tokens)" % (line["dataset"], line["platform"], line["mode"])
@@ -280,8 +282,10 @@ def sections(lines):
         # Only baselines of the very same split (sizes included): a study run on an earlier, smaller version of
         # the data set gets none rather than baselines scored on other test graphs.
         splits = {split_of(r) for r in own}
-        shared = [r for r in groups.get((base, None), []) if r["model"] in REGRESSION_MODELS and not r.get("tag")
-                  and split_of(r) in splits]
+        fitted = {(r["model"], split_of(r)) for r in own if r["model"] in REGRESSION_MODELS}
+        shared = [{**r, "sharedBaseline": True} for r in groups.get((base, None), [])
+                  if r["model"] in REGRESSION_MODELS and not r.get("tag") and split_of(r) in splits
+                  and (r["model"], split_of(r)) not in fitted]
         out["%s — study %s" % (base, study)] = (study, own + shared)
     return out
 
@@ -301,7 +305,10 @@ def build(lines, noise_floors=None, studies=None):
                  "settings": settings([r for r in runs if not r.get("tag")]),
                  "noiseFloor": noise_floors.get(first["platform"]),
                  "inDomain": in_domain_table(by), "lofo": lofo_table(by), "ablation": ablation_table(by),
-                 "lofoSeedsHeldBack": held_back}
+                 "lofoSeedsHeldBack": held_back,
+                 # A study's FLOPs baselines: the main section's ("shared"), its own fits ("own"), or none.
+                 "baselines": ("shared" if any(r.get("sharedBaseline") for r in runs) else
+                               "own" if any(r["model"] in REGRESSION_MODELS for r in runs) else None)}
         entry["collapses"] = [{"protocol": r["protocol"], "heldOut": r["heldOut"], "model": r["model"], "seed": r["seed"],
                                **c} for r in runs for c in r.get("collapses") or []]
         entry["checks"] = checks(entry, entry["noiseFloor"], by)

@@ -294,8 +294,10 @@ def render(report):
             out += ["*%s.* %s" % (entry["about"]["role"][:1].upper() + entry["about"]["role"][1:],
                                   entry["about"]["about"]), ""]
         if entry.get("study"):
-            out += ["A separate study (protocol lines tagged `%s`); the FLOPs baselines are the main section's, "
-                    "fitted on the same splits." % entry["study"], ""]
+            baselines = {"shared": "; the FLOPs baselines are the main section's, fitted on the same splits",
+                         "own": "; its FLOPs baselines are fitted on its own tokens' static features"}
+            out += ["A separate study (protocol lines tagged `%s`)%s." % (
+                entry["study"], baselines.get(entry.get("baselines"), "")), ""]
         out += settings_lines(entry)
         if entry["inDomain"]:
             out += in_domain_lines(entry)

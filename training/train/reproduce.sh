@@ -3,7 +3,7 @@
 # Two lanes run side by side on a 2-core machine (each uses one thread: at d=128 a second thread does not make a
 # step faster, a second process doubles the throughput). Every command resumes: finished protocol lines and
 # saved members are skipped. Tensor folders first (`tensors`, seconds).
-# Usage: sh training/train/reproduce.sh tensors|zoo|lofo-a|lofo-b|ablation|help|help-e12|help-d256|reexport|paper-size|zoo-lofo-e20|zoo-in-e20
+# Usage: sh training/train/reproduce.sh tensors|zoo|lofo-a|lofo-b|ablation|help|help-e12|help-d256|reexport|paper-size|zoo-lofo-e20|zoo-in-e20|zoo-shipped
 #        [platform...]
 # (from the repository root)
 set -e
@@ -13,6 +13,12 @@ RUNS=training/.runs
 T=$RUNS/tensors
 OUT=bench/results/runs   # protocol lines (committed; `npm run report` reads them)
 SIZE="--dim 128 --layers 2"
+# The zoo's tokens of the graph onnxruntime runs (Identity nodes removed, or folded where they copy a constant):
+# the shipped ort-cpu-x86-1t ensemble and its study (zoo-shipped). The zoo's own exports hold one Identity per tensor
+# equal to an earlier one (they were exported at initial weights); every zoo study before the tokenizer removed them
+# (cpu-zoo, cpu-d128-e20, gpu-d512-e20) was trained on tokens that keep them: ZOO_KEPT, rebuilt with --keep-identity.
+ZOO=$T/cpu-zoo-extended
+ZOO_KEPT=$T/cpu-zoo-identity
 train_module() { mod=$1; shift; sh training/train/run.sh -m "training.train.$mod" "$@"; }
 # A study's protocol jobs (one argument line each, on stdin) run NAR_TRAIN_LANES at a time, each into its own file;
 # NAR_LANE_SECONDS=N stops them after N seconds (a device call has a time limit): unfinished runs are lost, the
@@ -47,7 +53,7 @@ FAMS_B=mobilenetv3,nb201,resnet,squeezenet,vgg,vit
 HELP_PLATFORMS="gpu-titan-rtx-bs1 cpu-xeon-gold-6226"
 # The study tagged cpu-d128-e20 (lanes zoo-lofo-e20 and zoo-in-e20): the shipped size trained for 20 epochs, its
 # runs merged into one file.
-E20_ZOO="--tensors $T/cpu-zoo-extended --platform ort-cpu-x86-1t --skip-done-in $OUT/cpu-zoo-d128-e20.jsonl"
+E20_ZOO="--tensors $ZOO_KEPT --platform ort-cpu-x86-1t --skip-done-in $OUT/cpu-zoo-d128-e20.jsonl"
 E20_RUN="--dim 128 --layers 2 --epochs 20 --tag cpu-d128-e20"
 # Where each platform's shipped members are saved (protocol.py --checkpoints, train_predictor --checkpoints). A
 # member saved there by another schedule or size is not taken for this lane's: protocol.py retrains and replaces it.
@@ -68,7 +74,8 @@ ship() {  # ship PLATFORM TENSOR-FOLDER: its ensemble exported from the saved me
 case "$1" in
   tensors)
     npm run --silent build
-    node dist/cli.js dataset tensors --dataset cpu-zoo --out $T/cpu-zoo-extended
+    node dist/cli.js dataset tensors --dataset cpu-zoo --out $ZOO
+    node dist/cli.js dataset tensors --dataset cpu-zoo --keep-identity --out $ZOO_KEPT
     for p in $HELP_PLATFORMS; do
       node dist/cli.js dataset tensors --dataset help-nb201,help-fbnet,help-ofa --platforms $p --out $T/help-$p
     done
@@ -76,25 +83,25 @@ case "$1" in
   zoo)
     # Table 1 (in-domain 90/10), 12 epochs: V2 and NNLP × 3 seeds and the FLOPs baselines. (Its V2 seeds were the
     # shipped ensemble until the 20-epoch study's members replaced them: zoo-in-e20.)
-    train_module protocol --tensors $T/cpu-zoo-extended --platform ort-cpu-x86-1t --protocol in-domain \
+    train_module protocol --tensors $ZOO_KEPT --platform ort-cpu-x86-1t --protocol in-domain \
       --models flops,flops_mac,v2,nnlp --seeds 0-2 $SIZE --epochs 12 --out $OUT/cpu-zoo-in-domain.jsonl
     ;;
   lofo-a|lofo-b)
     # Table 2 (leave one family out), one seed per held-out family, 3 epochs over the other 11 families.
     fams=$FAMS_A; [ "$1" = lofo-b ] && fams=$FAMS_B
-    train_module protocol --tensors $T/cpu-zoo-extended --platform ort-cpu-x86-1t --protocol lofo --families $fams \
+    train_module protocol --tensors $ZOO_KEPT --platform ort-cpu-x86-1t --protocol lofo --families $fams \
       --models flops,flops_mac,v2,nnlp --seeds 0 $SIZE --epochs 3 --out $OUT/cpu-zoo-$1.jsonl
     ;;
   ablation)
     # Table 5: V2 variants in-domain, one seed, 4 epochs each (tagged: kept apart from the 12-epoch Table 1 runs).
-    train_module protocol --tensors $T/cpu-zoo-extended --platform ort-cpu-x86-1t --protocol in-domain --models v2 \
+    train_module protocol --tensors $ZOO_KEPT --platform ort-cpu-x86-1t --protocol in-domain --models v2 \
       --variants full,no_type_aware,plain_ffn,global_attention,no_static --seeds 0 $SIZE --epochs 4 --tag ablation \
       --out $OUT/cpu-zoo-ablation.jsonl
     ;;
   reexport)
     # The shipped ensembles again from their saved members (no training), with their parity graphs: after a
     # change of the ONNX interface or of the exporter.
-    ship ort-cpu-x86-1t $T/cpu-zoo-extended
+    ship ort-cpu-x86-1t $ZOO
     for p in $HELP_PLATFORMS; do ship $p $T/help-$p; done
     ;;
   help)
@@ -153,13 +160,13 @@ case "$1" in
     # a step is launch-bound). On 2 CPU cores it would take days. Each run writes its own file; they are merged.
     # NAR_LANE_SECONDS bounds the lane (run_jobs).
     P=$RUNS/paper-size; mkdir -p $P
-    ZOO="--tensors $T/cpu-zoo-extended --platform ort-cpu-x86-1t --skip-done-in $OUT/cpu-zoo-gpu-d512.jsonl"
+    GPU_ZOO="--tensors $ZOO_KEPT --platform ort-cpu-x86-1t --skip-done-in $OUT/cpu-zoo-gpu-d512.jsonl"
     {
       for s in ${NAR_LOFO_SEEDS:-0}; do for f in $(echo $FAMS_A,$FAMS_B | tr , ' '); do for m in v2 nnlp; do
-        echo "$ZOO --protocol lofo --families $f --models $m --seeds $s --out $P/zoo-lofo-$f-$m-$s.jsonl"
+        echo "$GPU_ZOO --protocol lofo --families $f --models $m --seeds $s --out $P/zoo-lofo-$f-$m-$s.jsonl"
       done; done; done
       for s in 0 1 2; do for m in v2 nnlp; do
-        echo "$ZOO --protocol in-domain --models $m --seeds $s --out $P/zoo-in-$m-$s.jsonl"
+        echo "$GPU_ZOO --protocol in-domain --models $m --seeds $s --out $P/zoo-in-$m-$s.jsonl"
       done; done
       for p in $HELP_PLATFORMS; do for s in 0 1; do for m in v2 nnlp; do
         echo "--tensors $T/help-$p --platform $p --skip-done-in $OUT/help-gpu-d512.jsonl --protocol in-domain --models $m --seeds $s --out $P/help-$p-$m-$s.jsonl"
@@ -182,17 +189,31 @@ case "$1" in
     ;;
   zoo-in-e20)
     # Table 1 in the same study (cpu-d128-e20): V2 and NNLP in-domain at d=128, L=2 for 20 epochs, seeds 0-2, so
-    # that both tables of the shipped size are trained equally long. Two lanes, about 50 minutes.
-    # Its V2 seeds keep their members: the shipped ort-cpu-x86-1t ensemble, exported at the end (a fresh clone,
-    # with the result lines committed but no members, retrains the V2 seeds for their members).
+    # that both tables of the shipped size are trained equally long. Two lanes, about 50 minutes. (Its V2 seeds
+    # were the shipped ensemble until zoo-shipped retrained it on the runtime graph's tokens.)
     P=$RUNS/zoo-in-e20; mkdir -p $P
     for m in v2 nnlp; do for s in 0 1 2; do
-      keep=; [ $m = v2 ] && keep="--checkpoints $(members_of ort-cpu-x86-1t)"
-      echo "$E20_ZOO --protocol in-domain --models $m --seeds $s $keep --out $P/in-$m-$s.jsonl"
+      echo "$E20_ZOO --protocol in-domain --models $m --seeds $s --out $P/in-$m-$s.jsonl"
     done; done | NAR_TRAIN_LANES=${NAR_TRAIN_LANES:-2} run_jobs zoo-in-e20 "$E20_RUN"
     merge_into $OUT/cpu-zoo-d128-e20.jsonl $P/in-*.jsonl
-    ship ort-cpu-x86-1t $T/cpu-zoo-extended
     ;;
-  *) echo "usage: sh training/train/reproduce.sh tensors|zoo|lofo-a|lofo-b|ablation|help|help-e12|help-d256|reexport|paper-size|zoo-lofo-e20|zoo-in-e20" >&2
+  zoo-shipped)
+    # The shipped ort-cpu-x86-1t ensemble and its Table 1 (study runtime-d128-e20): in-domain at the shipped size
+    # (d=128, L=2, 20 epochs), V2 and NNLP seeds 0-2 and the FLOPs baselines, on the zoo's tokens of the graph
+    # onnxruntime runs ($ZOO; the studies above keep the Identity nodes). Its V2 seeds keep their members; the
+    # ensemble is exported at the end. Two lanes, about 50 minutes.
+    P=$RUNS/zoo-shipped; mkdir -p $P
+    SHIPPED="--tensors $ZOO --platform ort-cpu-x86-1t --skip-done-in $OUT/cpu-zoo-runtime-d128-e20.jsonl"
+    {
+      echo "$SHIPPED --protocol in-domain --models flops,flops_mac --out $P/flops.jsonl"
+      for s in 0 1 2; do for m in v2 nnlp; do
+        keep=; [ $m = v2 ] && keep="--checkpoints $(members_of ort-cpu-x86-1t)"
+        echo "$SHIPPED --protocol in-domain --models $m --seeds $s $keep --out $P/in-$m-$s.jsonl"
+      done; done
+    } | NAR_TRAIN_LANES=${NAR_TRAIN_LANES:-2} run_jobs zoo-shipped "--dim 128 --layers 2 --epochs 20 --tag runtime-d128-e20"
+    merge_into $OUT/cpu-zoo-runtime-d128-e20.jsonl $P/*.jsonl
+    ship ort-cpu-x86-1t $ZOO
+    ;;
+  *) echo "usage: sh training/train/reproduce.sh tensors|zoo|lofo-a|lofo-b|ablation|help|help-e12|help-d256|reexport|paper-size|zoo-lofo-e20|zoo-in-e20|zoo-shipped" >&2
      exit 2 ;;
 esac

@@ -10,7 +10,7 @@ import { datasetTensors } from './datasetTensors';
 
 const USAGE = 'dataset stats [--json] [--root DIR] | dataset label --dataset NAME --pass N [--block 50] [--limit N] ' +
   '[--subset all|noise] [--families a,b] [--canary FILE] [--follow MINUTES] [--root DIR] | dataset noise --dataset NAME [--passes A,B] [--json] | ' +
-  'dataset tensors --dataset NAME[,NAME…] [--mode extended|reference] [--platforms a,b|all] [--families a,b] [--out DIR] [--limit N] [--root DIR]';
+  'dataset tensors --dataset NAME[,NAME…] [--mode extended|reference] [--platforms a,b|all] [--families a,b] [--out DIR] [--limit N] [--root DIR] [--keep-identity]';
 
 /** --name value pairs and bare --flags; anything else is a usage error. */
 function parseFlags(args: string[], valued: string[], bare: string[]): Map<string, string> {
@@ -147,12 +147,12 @@ function noise(args: string[], io: CliIO): number {
 }
 
 function tensors(args: string[], io: CliIO): Promise<number> {
-  const flags = parseFlags(args, ['dataset', 'root', 'mode', 'platforms', 'families', 'out', 'limit'], []);
+  const flags = parseFlags(args, ['dataset', 'root', 'mode', 'platforms', 'families', 'out', 'limit'], ['keep-identity']);
   const root = flags.get('root') ?? 'datasets';
   const names = (flags.get('dataset') ?? '').split(',').filter(Boolean);
   if (names.length === 0) throw new UsageError('--dataset NAME[,NAME…] is required');
   return datasetTensors({ dirs: names.map((n) => join(root, n)), mode: flags.get('mode'), platforms: flags.get('platforms'),
-    families: flags.get('families'), out: flags.get('out'), limit: positiveInt(flags, 'limit') }, io);
+    families: flags.get('families'), out: flags.get('out'), limit: positiveInt(flags, 'limit'), keepIdentity: flags.has('keep-identity') }, io);
 }
 
 export const datasetCommand: Command = {

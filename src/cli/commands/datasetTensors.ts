@@ -22,6 +22,8 @@ export interface TensorsArgs {
   limit?: number;
   /** Comma-separated families to keep (e.g. those reference mode can encode). */
   families?: string;
+  /** Keep Identity nodes (the zoo studies' tokens before the runtime's Identity removal, reproduce.sh). */
+  keepIdentity?: boolean;
 }
 
 /** More failures than this share of the attempted samples fail the command (nothing is written). */
@@ -213,7 +215,8 @@ export async function datasetTensors(args: TensorsArgs, io: CliIO): Promise<numb
   try {
     for (const dir of staging) rmSync(dir, { recursive: true, force: true });
     try {
-      result = streamMerged(plan, { mode: mode as TokenizerMode, limit: args.limit, onProgress: progressReporter(io) },
+      const keepIdentity = args.keepIdentity ?? false;
+      result = streamMerged(plan, { mode: mode as TokenizerMode, keepIdentity, limit: args.limit, onProgress: progressReporter(io) },
         (group, item) => writers[group].add(item));
     } catch (err) {
       if (err instanceof DatasetFormatError) {
@@ -235,7 +238,7 @@ export async function datasetTensors(args: TensorsArgs, io: CliIO): Promise<numb
       writers[i].close(group.platforms);
       // Provenance beside the contract's files (the reader ignores it): what was asked, what was skipped and why.
       const build = {
-        dataset: name, datasetDirs: sets.map((ds) => ds.dir), mode, platforms: group.platforms,
+        dataset: name, datasetDirs: sets.map((ds) => ds.dir), mode, keepIdentity: args.keepIdentity ?? false, platforms: group.platforms,
         labelBatch: group.batch ?? 'sample', graphs: writers[i].graphs, labelled, attempted,
         families: families ?? 'all', limit: args.limit ?? null, failures, builtAt: new Date().toISOString(),
       };

@@ -40,6 +40,8 @@ export interface StreamResult {
 
 export interface BuildOptions {
   mode: TokenizerMode;
+  /** Extended mode: keep Identity nodes (TokenizeOptions.keepIdentity). */
+  keepIdentity?: boolean;
   /** Requested platform ids in column order. */
   platforms: string[];
   /** Only samples of these families (default: all). */
@@ -94,12 +96,12 @@ function checkLabelBatches(ds: Dataset, groups: BatchGroup[], samples: Map<strin
 }
 
 /** Read → shapes at the graph's batch → tokens (extended mode: fixed-mode costs for the static vector). */
-export function tokenizeSample(ds: Dataset, sample: Sample, mode: TokenizerMode): Tokens {
+export function tokenizeSample(ds: Dataset, sample: Sample, mode: TokenizerMode, keepIdentity = false): Tokens {
   const model = readModelBytes(ds.graph(sample), { name: `${sample.id} (shard ${sample.shard} record ${sample.index})` });
   const batch = sample.batch ?? 1;
   const shaped = inferShapes(model, { batch });
   const costs = mode === 'extended' ? computeCosts(shaped, 'fixed') : undefined;
-  return tokenize(shaped, { mode, batch, costs });
+  return tokenize(shaped, { mode, batch, costs, keepIdentity });
 }
 
 /** The same tokens with the static vector's batch entry set to `batch` (costs stay the graph's own). */
@@ -127,7 +129,7 @@ export function streamTensorItems(ds: Dataset, options: BuildOptions, sink: (gro
   samples.forEach((sample, i) => {
     let tokens: Tokens | undefined;
     try {
-      tokens = tokenizeSample(ds, sample, options.mode);
+      tokens = tokenizeSample(ds, sample, options.mode, options.keepIdentity);
     } catch (err) {
       // Any error here is this sample's (unreadable record, unsupported graph, reference-mode rejection).
       failures.push({ id: sample.id, family: sample.family, error: err instanceof Error ? `${err.constructor.name}: ${err.message}` : String(err) });

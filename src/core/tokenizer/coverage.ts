@@ -29,6 +29,7 @@ export function describeFusions(fusions: RuntimeFusions): string | undefined {
   if (bn > 0) parts.push(`${bn} BatchNormalization folded into the Conv before ${bn === 1 ? 'it' : 'them'}`);
   if (ln > 0) parts.push(`${ln} layer norm${ln === 1 ? '' : 's'} fused into one LayerNormalization each`);
   if (fusions.dropout > 0) parts.push(`${fusions.dropout} Dropout removed`);
+  if (fusions.identity > 0) parts.push(`${fusions.identity} Identity removed`);
   return parts.length ? `${parts.join(', ')}, as onnxruntime runs the file` : undefined;
 }
 

@@ -37,6 +37,9 @@ export interface TokenizeOptions {
   /** Extended mode: rewrite the graph as onnxruntime runs it (tokenizer/fusions/; default true). False keeps the
    *  file's nodes, for measuring what the rewrites change (bench/variants.ts). */
   runtimeFusions?: boolean;
+  /** Extended mode: keep the file's Identity nodes (the runtime removes them). Only for rebuilding the tensors the
+   *  zoo studies before the removal were trained on (training/train/reproduce.sh `tensors`). */
+  keepIdentity?: boolean;
 }
 
 export function tokenize(shaped: ShapedModel, options: TokenizeOptions): Tokens {
@@ -44,7 +47,7 @@ export function tokenize(shaped: ShapedModel, options: TokenizeOptions): Tokens 
   if (!(Number.isInteger(batch) && batch > 0)) throw new TokenizeError(`batch must be a positive integer, got ${batch}`);
   return options.mode === 'reference'
     ? tokenizeReference(shaped, batch, options.costs)
-    : tokenizeExtended(shaped, batch, options.costs, options.runtimeFusions ?? true);
+    : tokenizeExtended(shaped, batch, options.costs, options.runtimeFusions ?? true, options.keepIdentity ?? false);
 }
 
 function tokenizeReference(shaped: ShapedModel, batch: number, given?: CostReport): Tokens {
@@ -82,8 +85,8 @@ function tokenizeReference(shaped: ShapedModel, batch: number, given?: CostRepor
   return finishTokens('reference', REFERENCE_VOCABULARY_VERSION, graph, rows, batch, costs, 0, NO_FUSIONS);
 }
 
-function tokenizeExtended(original: ShapedModel, batch: number, given: CostReport | undefined, fuse: boolean): Tokens {
-  const { shaped, fusions } = fuse ? applyRuntimeFusions(original) : { shaped: original, fusions: NO_FUSIONS };
+function tokenizeExtended(original: ShapedModel, batch: number, given: CostReport | undefined, fuse: boolean, keepIdentity: boolean): Tokens {
+  const { shaped, fusions } = fuse ? applyRuntimeFusions(original, keepIdentity ? ['identity'] : []) : { shaped: original, fusions: NO_FUSIONS };
   const graph = buildVertexGraph(shaped.model.graph, extendedParser, { onCycle: 'append' });
   const shapes = extendedShapes(shaped);
   // Costs given for the file as read describe the unfused graph; the static vector takes the fused one's.

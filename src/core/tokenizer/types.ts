@@ -47,4 +47,6 @@ export interface RuntimeFusions {
   layerNormalization: number;
   /** Dropout nodes removed (an identity at inference). */
   dropout: number;
+  /** Identity nodes removed, or folded into a constant of their own where they copy one. */
+  identity: number;
 }

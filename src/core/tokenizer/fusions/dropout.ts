@@ -2,9 +2,6 @@
 // by default); each reader of its output then reads its input. PyTorch's eval-mode export drops them, so no
 // training graph has one, while converted and older files (TensorFlow, Caffe2, the ONNX model zoo's AlexNet and
 // VGG) keep them.
-//
-// Identity nodes, which onnxruntime removes the same way, stay: the zoo's training graphs have them (the exporter
-// shares equal folded biases behind them), so removing them would change the tokens the predictors learnt from.
 import type { Node } from '../../graph/types';
 import type { GraphFacts } from './graphFacts';
 import type { Fusion } from './index';

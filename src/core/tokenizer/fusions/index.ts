@@ -1,6 +1,7 @@
 // Extended mode tokenizes the graph onnxruntime executes rather than the file's node list, where the two differ in
 // ways the training graphs never show: nodes the runtime removes or subgraphs it fuses into one op when it opens a
-// file, which our own exports never wrote or already wrote as that op (dropout.ts, batchNorm.ts, layerNorm.ts).
+// file, which our own exports never wrote or already wrote as that op (dropout.ts, identity.ts, batchNorm.ts,
+// layerNorm.ts).
 // Without this, the same network exported another way would get tokens the predictors never saw. The rewrite is of
 // the graph only, never of weights; shapes are those inference already found, and the fused graph's costs feed the
 // static vector.
@@ -9,6 +10,7 @@ import type { RuntimeFusions } from '../types';
 import { convBatchNormFusions } from './batchNorm';
 import { dropoutRemovals } from './dropout';
 import { GraphFacts } from './graphFacts';
+import { identityRemovals } from './identity';
 import { layerNormFusions } from './layerNorm';
 
 export interface Fusion {
@@ -23,12 +25,17 @@ export interface Fusion {
   initializers?: ConstTensor[];
 }
 
-export const NO_FUSIONS: RuntimeFusions = Object.freeze({ batchNormalization: 0, layerNormalization: 0, dropout: 0 });
+export const NO_FUSIONS: RuntimeFusions = Object.freeze({
+  batchNormalization: 0,
+  layerNormalization: 0,
+  dropout: 0,
+  identity: 0,
+});
 
 interface Pass {
   /** Op types one of which a graph must have for the pass to find anything (most graphs have none). */
   triggers: string[];
-  find(facts: GraphFacts, shaped: ShapedModel): Fusion[];
+  find(facts: GraphFacts, shaped: ShapedModel, skip: ReadonlySet<keyof RuntimeFusions>): Fusion[];
 }
 
 /**
@@ -36,7 +43,10 @@ interface Pass {
  * e.g. Conv → BatchNormalization where a Dropout sat between. The matchers of one pass never share a node.
  */
 const PASSES: Pass[] = [
-  { triggers: ['Dropout'], find: (facts) => dropoutRemovals(facts) },
+  {
+    triggers: ['Dropout', 'Identity'],
+    find: (facts, _, skip) => [...dropoutRemovals(facts), ...(skip.has('identity') ? [] : identityRemovals(facts))],
+  },
   {
     triggers: ['BatchNormalization', 'ReduceMean'],
     find: (facts, shaped) => [
@@ -46,14 +56,21 @@ const PASSES: Pass[] = [
   },
 ];
 
-/** The model as onnxruntime runs it (`shaped` itself when nothing fuses), and how many fusions of each kind. */
-export function applyRuntimeFusions(original: ShapedModel): { shaped: ShapedModel; fusions: RuntimeFusions } {
+/**
+ * The model as onnxruntime runs it (`shaped` itself when nothing fuses), and how many fusions of each kind;
+ * `skip` names kinds left undone.
+ */
+export function applyRuntimeFusions(
+  original: ShapedModel,
+  skip: readonly (keyof RuntimeFusions)[] = [],
+): { shaped: ShapedModel; fusions: RuntimeFusions } {
+  const skipped = new Set(skip);
   let shaped = original;
   const fusions = { ...NO_FUSIONS };
   for (const pass of PASSES) {
     if (!shaped.model.graph.nodes.some((n) => pass.triggers.includes(n.opType))) continue;
     const facts = new GraphFacts(shaped.model.graph, shaped.model.irVersion);
-    const found = pass.find(facts, shaped);
+    const found = pass.find(facts, shaped, skipped);
     if (found.length > 0) shaped = rewrite(shaped, facts, found);
     for (const f of found) fusions[f.kind]++;
   }
