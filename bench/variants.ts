@@ -1,6 +1,6 @@
 // `npm run bench:variants`: how the shipped CPU predictor fares on the test-split networks of its own zoo (never
-// trained on) when they come as users' files would: with trained BatchNorm statistics, with every BatchNormalization
-// kept, at opset 14 (training/zoo/variants.py exports each way). onnxruntime runs every variant alike, so each keeps
+// trained on) when they come as users' files would: with trained-like weights (no tensors shared behind Identity
+// nodes), with every BatchNormalization kept, at opset 14 (training/zoo/variants.py exports each way). onnxruntime runs every variant alike, so each keeps
 // the zoo's measured latency as its label. Each is predicted with the tokenizer's runtime fusions
 // (src/core/tokenizer/fusions/) on (what ships) and off (the file's nodes as they are). Needs torch
 // (/usr/bin/python3) and the tensor folder of `sh training/train/reproduce.sh tensors`.
@@ -24,7 +24,7 @@ const PER_FAMILY = Number(process.env.NAR_VARIANTS_PER_FAMILY ?? 10);
 // The families with a BatchNormalization after a Conv, and the two with layer norms.
 const FAMILIES = ['resnet', 'mobilenetv2', 'mobilenetv3', 'efficientnet', 'mnasnet', 'googlenet', 'nb201', 'vit', 'convnext'];
 const VARIANTS = {
-  zoo: 'the zoo\'s export, as trained on (initial values: equal tensors shared behind Identity nodes)',
+  zoo: 'the zoo\'s export, as the data set holds it (initial values: equal tensors shared behind Identity nodes)',
   trained: 'the same export with trained-like values (every tensor distinct, no Identity nodes)',
   unfolded: 'trained-like, every BatchNormalization kept as a node',
   opset14: 'trained-like, opset 14 (a layer norm as nine ops)',
