@@ -220,6 +220,15 @@ test('a Dropout or an Identity is removed as at inference, an Identity of a weig
     assert.deepEqual(t.fusions, NO_FUSIONS, what);
     assert.ok(t.opTypes.includes(options.between!), what);
   }
+  // keepIdentity: the tokens the zoo studies were trained on (reproduce.sh `tensors`); Dropouts still go.
+  for (const options of [{ sharedWeight: true }, { between: 'Identity' as const }]) {
+    const shaped = inferShapes(readModelBytes(removalModel(options)), { batch: 1 });
+    const kept = tokenize(shaped, { mode: 'extended', batch: 1, keepIdentity: true });
+    assert.deepEqual(kept.fusions, NO_FUSIONS);
+    assert.ok(kept.opTypes.includes('Identity'));
+  }
+  const dropout = tokenize(inferShapes(readModelBytes(removalModel({ between: 'Dropout' })), { batch: 1 }), { mode: 'extended', batch: 1, keepIdentity: true });
+  assert.equal(dropout.fusions.dropout, 1);
 });
 
 test('corpus AlexNet (Caffe2, weights from ConstantOfShape): its two Dropouts go', () => {
