@@ -1,7 +1,7 @@
-// Extended mode rewrites what onnxruntime rewrites when it opens a file — a Dropout removed, a BatchNormalization
-// folded into the Conv before it, a layer norm written as nine ops fused into one LayerNormalization — under the
-// runtime's own conditions, so that a network exported another way tokenizes like its TorchScript opset-17 export,
-// the form of every training graph. Reference mode keeps the file's nodes: it reproduces the published extractor.
+// Extended mode rewrites what onnxruntime rewrites when it opens a file — a Dropout or an Identity removed (an
+// Identity of a weight folded into a weight of its own), a BatchNormalization folded into the Conv before it, a layer
+// norm written as nine ops fused into one LayerNormalization — under the runtime's own conditions, so that a network
+// exported another way, or untrained, tokenizes like its trained TorchScript opset-17 export. Reference mode keeps the file's nodes: it reproduces the published extractor.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';

@@ -2,8 +2,8 @@
 test/tokenizer/fusions.test.ts, which checks that the tokenizer's extended mode encodes every variant alike:
 
 - `<id>.zoo.onnx`: the zoo's export (opset 17, eval mode: each BatchNormalization after a Conv folded into it),
-  the graph the data set holds and the predictors were trained on. Its norms keep their initial values, so every
-  folded bias is zero and torch.onnx.export shares equal tensors behind Identity nodes;
+  the graph the data set holds. Its norms keep their initial values, so every folded bias is zero and
+  torch.onnx.export shares equal tensors behind Identity nodes (the tokenizer removes them, as onnxruntime does);
 - `<id>.trained.onnx`: the same export after giving every tensor distinct values, as a trained network has: no
   shared tensors, no Identity nodes;
 - `<id>.unfolded.onnx`: as trained, with every BatchNormalization kept as its own node (what the dynamo exporter
