@@ -201,7 +201,8 @@ case "$1" in
     # The shipped ort-cpu-x86-1t ensemble and its Table 1 (study runtime-d128-e20): in-domain at the shipped size
     # (d=128, L=2, 20 epochs), V2 and NNLP seeds 0-2 and the FLOPs baselines, on the zoo's tokens of the graph
     # onnxruntime runs ($ZOO; the studies above keep the Identity nodes). Its V2 seeds keep their members; the
-    # ensemble is exported at the end. Two lanes, about 50 minutes.
+    # ensemble is exported at the end (a fresh clone, with the lines committed but no members, retrains the V2 seeds
+    # for their members). Two lanes, 34 minutes.
     P=$RUNS/zoo-shipped; mkdir -p $P
     SHIPPED="--tensors $ZOO --platform ort-cpu-x86-1t --skip-done-in $OUT/cpu-zoo-runtime-d128-e20.jsonl"
     {
