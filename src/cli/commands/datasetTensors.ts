@@ -176,6 +176,7 @@ function streamMerged(plan: MergedPlan, options: Omit<BuildOptions, 'platforms' 
 
 export async function datasetTensors(args: TensorsArgs, io: CliIO): Promise<number> {
   const mode = args.mode ?? 'extended';
+  const keepIdentity = args.keepIdentity ?? false;
   if (mode !== 'extended' && mode !== 'reference') throw new UsageError(`--mode is 'extended' or 'reference', got '${mode}'`);
   if (args.dirs.length === 0) throw new UsageError('--dataset needs at least one data set name');
   const sets: Dataset[] = [];
@@ -215,7 +216,6 @@ export async function datasetTensors(args: TensorsArgs, io: CliIO): Promise<numb
   try {
     for (const dir of staging) rmSync(dir, { recursive: true, force: true });
     try {
-      const keepIdentity = args.keepIdentity ?? false;
       result = streamMerged(plan, { mode: mode as TokenizerMode, keepIdentity, limit: args.limit, onProgress: progressReporter(io) },
         (group, item) => writers[group].add(item));
     } catch (err) {
@@ -238,7 +238,7 @@ export async function datasetTensors(args: TensorsArgs, io: CliIO): Promise<numb
       writers[i].close(group.platforms);
       // Provenance beside the contract's files (the reader ignores it): what was asked, what was skipped and why.
       const build = {
-        dataset: name, datasetDirs: sets.map((ds) => ds.dir), mode, keepIdentity: args.keepIdentity ?? false, platforms: group.platforms,
+        dataset: name, datasetDirs: sets.map((ds) => ds.dir), mode, keepIdentity, platforms: group.platforms,
         labelBatch: group.batch ?? 'sample', graphs: writers[i].graphs, labelled, attempted,
         families: families ?? 'all', limit: args.limit ?? null, failures, builtAt: new Date().toISOString(),
       };

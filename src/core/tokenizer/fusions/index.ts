@@ -35,7 +35,7 @@ export const NO_FUSIONS: RuntimeFusions = Object.freeze({
 interface Pass {
   /** Op types one of which a graph must have for the pass to find anything (most graphs have none). */
   triggers: string[];
-  find(facts: GraphFacts, shaped: ShapedModel, skip: ReadonlySet<keyof RuntimeFusions>): Fusion[];
+  find(facts: GraphFacts, shaped: ShapedModel): Fusion[];
 }
 
 /**
@@ -43,10 +43,7 @@ interface Pass {
  * e.g. Conv → BatchNormalization where a Dropout sat between. The matchers of one pass never share a node.
  */
 const PASSES: Pass[] = [
-  {
-    triggers: ['Dropout', 'Identity'],
-    find: (facts, _, skip) => [...dropoutRemovals(facts), ...(skip.has('identity') ? [] : identityRemovals(facts))],
-  },
+  { triggers: ['Dropout', 'Identity'], find: (facts) => [...dropoutRemovals(facts), ...identityRemovals(facts)] },
   {
     triggers: ['BatchNormalization', 'ReduceMean'],
     find: (facts, shaped) => [
@@ -70,7 +67,8 @@ export function applyRuntimeFusions(
   for (const pass of PASSES) {
     if (!shaped.model.graph.nodes.some((n) => pass.triggers.includes(n.opType))) continue;
     const facts = new GraphFacts(shaped.model.graph, shaped.model.irVersion);
-    const found = pass.find(facts, shaped, skipped);
+    // Dropping a skipped kind's finds leaves the others valid: the matchers of one pass never share a node.
+    const found = pass.find(facts, shaped).filter((f) => !skipped.has(f.kind));
     if (found.length > 0) shaped = rewrite(shaped, facts, found);
     for (const f of found) fusions[f.kind]++;
   }
