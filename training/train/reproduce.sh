@@ -3,7 +3,8 @@
 # Two lanes run side by side on a 2-core machine (each uses one thread: at d=128 a second thread does not make a
 # step faster, a second process doubles the throughput). Every command resumes: finished protocol lines and
 # saved members are skipped. Tensor folders first (`tensors`, seconds).
-# Usage: sh training/train/reproduce.sh tensors|zoo|lofo-a|lofo-b|ablation|help|help-e12|help-d256|reexport|paper-size|zoo-lofo-e20|zoo-in-e20|zoo-shipped
+# Usage: sh training/train/reproduce.sh tensors|zoo|lofo-a|lofo-b|ablation|help|help-e12|help-d256|reexport|paper-size|zoo-lofo-e20|zoo-in-e20|zoo-shipped|
+#        zoo-lofo-runtime
 #        [platform...]
 # (from the repository root)
 set -e
@@ -215,6 +216,21 @@ case "$1" in
     merge_into $OUT/cpu-zoo-runtime-d128-e20.jsonl $P/*.jsonl
     ship ort-cpu-x86-1t $ZOO
     ;;
-  *) echo "usage: sh training/train/reproduce.sh tensors|zoo|lofo-a|lofo-b|ablation|help|help-e12|help-d256|reexport|paper-size|zoo-lofo-e20|zoo-in-e20|zoo-shipped" >&2
+  zoo-lofo-runtime)
+    # Table 2 in the study of the shipped ensemble (runtime-d128-e20): leave one family out on the runtime graph's
+    # tokens ($ZOO), the size and schedule of zoo-lofo-e20, with the FLOPs baselines fitted on these tokens. It asks
+    # whether V2's margin over NNLP on unseen structure, measured on the tokens that keep the Identity nodes, holds
+    # on the tokens users' files give. NAR_LOFO_SEEDS as in zoo-lofo-e20; two lanes, about 70 minutes a seed.
+    P=$RUNS/zoo-lofo-runtime; mkdir -p $P
+    RUNTIME="--tensors $ZOO --platform ort-cpu-x86-1t --skip-done-in $OUT/cpu-zoo-runtime-d128-e20.jsonl"
+    {
+      echo "$RUNTIME --protocol lofo --models flops,flops_mac --out $P/flops.jsonl"
+      for s in ${NAR_LOFO_SEEDS:-0}; do for f in $(echo $FAMS_A,$FAMS_B | tr , ' '); do for m in v2 nnlp; do
+        echo "$RUNTIME --protocol lofo --families $f --models $m --seeds $s --out $P/lofo-$f-$m-$s.jsonl"
+      done; done; done
+    } | NAR_TRAIN_LANES=${NAR_TRAIN_LANES:-2} run_jobs zoo-lofo-runtime "--dim 128 --layers 2 --epochs 20 --tag runtime-d128-e20"
+    merge_into $OUT/cpu-zoo-runtime-d128-e20.jsonl $P/*.jsonl
+    ;;
+  *) echo "usage: sh training/train/reproduce.sh tensors|zoo|lofo-a|lofo-b|ablation|help|help-e12|help-d256|reexport|paper-size|zoo-lofo-e20|zoo-in-e20|zoo-shipped|zoo-lofo-runtime" >&2
      exit 2 ;;
 esac
