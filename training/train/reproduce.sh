@@ -56,6 +56,16 @@ HELP_PLATFORMS="gpu-titan-rtx-bs1 cpu-xeon-gold-6226"
 # runs merged into one file.
 E20_ZOO="--tensors $ZOO_KEPT --platform ort-cpu-x86-1t --skip-done-in $OUT/cpu-zoo-d128-e20.jsonl"
 E20_RUN="--dim 128 --layers 2 --epochs 20 --tag cpu-d128-e20"
+# The study tagged runtime-d128-e20 (lanes zoo-shipped and zoo-lofo-runtime): the same size and schedule on $ZOO.
+RUNTIME_ZOO="--tensors $ZOO --platform ort-cpu-x86-1t --skip-done-in $OUT/cpu-zoo-runtime-d128-e20.jsonl"
+RUNTIME_RUN="--dim 128 --layers 2 --epochs 20 --tag runtime-d128-e20"
+# Leave one family out, one job per seed, family and model, family by family (both models), so that a lane stopped
+# by NAR_LANE_SECONDS leaves whole families: lofo_jobs "DATA ARGUMENTS" OUT-PREFIX (each job writes PREFIX-F-M-S.jsonl)
+lofo_jobs() {
+  for s in ${NAR_LOFO_SEEDS:-0}; do for f in $(echo $FAMS_A,$FAMS_B | tr , ' '); do for m in v2 nnlp; do
+    echo "$1 --protocol lofo --families $f --models $m --seeds $s --out $2-$f-$m-$s.jsonl"
+  done; done; done
+}
 # Where each platform's shipped members are saved (protocol.py --checkpoints, train_predictor --checkpoints). A
 # member saved there by another schedule or size is not taken for this lane's: protocol.py retrains and replaces it.
 members_of() { echo $RUNS/checkpoints/$1-v2; }
@@ -163,9 +173,7 @@ case "$1" in
     P=$RUNS/paper-size; mkdir -p $P
     GPU_ZOO="--tensors $ZOO_KEPT --platform ort-cpu-x86-1t --skip-done-in $OUT/cpu-zoo-gpu-d512.jsonl"
     {
-      for s in ${NAR_LOFO_SEEDS:-0}; do for f in $(echo $FAMS_A,$FAMS_B | tr , ' '); do for m in v2 nnlp; do
-        echo "$GPU_ZOO --protocol lofo --families $f --models $m --seeds $s --out $P/zoo-lofo-$f-$m-$s.jsonl"
-      done; done; done
+      lofo_jobs "$GPU_ZOO" $P/zoo-lofo
       for s in 0 1 2; do for m in v2 nnlp; do
         echo "$GPU_ZOO --protocol in-domain --models $m --seeds $s --out $P/zoo-in-$m-$s.jsonl"
       done; done
@@ -183,9 +191,7 @@ case "$1" in
     # that a lane stopped by NAR_LANE_SECONDS leaves whole families (the report compares the models per seed over
     # the families both ran).
     P=$RUNS/zoo-lofo-e20; mkdir -p $P
-    for s in ${NAR_LOFO_SEEDS:-0}; do for f in $(echo $FAMS_A,$FAMS_B | tr , ' '); do for m in v2 nnlp; do
-      echo "$E20_ZOO --protocol lofo --families $f --models $m --seeds $s --out $P/lofo-$f-$m-$s.jsonl"
-    done; done; done | NAR_TRAIN_LANES=${NAR_TRAIN_LANES:-2} run_jobs zoo-lofo-e20 "$E20_RUN"
+    lofo_jobs "$E20_ZOO" $P/lofo | NAR_TRAIN_LANES=${NAR_TRAIN_LANES:-2} run_jobs zoo-lofo-e20 "$E20_RUN"
     merge_into $OUT/cpu-zoo-d128-e20.jsonl $P/lofo-*.jsonl
     ;;
   zoo-in-e20)
@@ -205,14 +211,13 @@ case "$1" in
     # ensemble is exported at the end (a fresh clone, with the lines committed but no members, retrains the V2 seeds
     # for their members). Two lanes, 34 minutes.
     P=$RUNS/zoo-shipped; mkdir -p $P
-    SHIPPED="--tensors $ZOO --platform ort-cpu-x86-1t --skip-done-in $OUT/cpu-zoo-runtime-d128-e20.jsonl"
     {
-      echo "$SHIPPED --protocol in-domain --models flops,flops_mac --out $P/flops.jsonl"
+      echo "$RUNTIME_ZOO --protocol in-domain --models flops,flops_mac --out $P/flops.jsonl"
       for s in 0 1 2; do for m in v2 nnlp; do
         keep=; [ $m = v2 ] && keep="--checkpoints $(members_of ort-cpu-x86-1t)"
-        echo "$SHIPPED --protocol in-domain --models $m --seeds $s $keep --out $P/in-$m-$s.jsonl"
+        echo "$RUNTIME_ZOO --protocol in-domain --models $m --seeds $s $keep --out $P/in-$m-$s.jsonl"
       done; done
-    } | NAR_TRAIN_LANES=${NAR_TRAIN_LANES:-2} run_jobs zoo-shipped "--dim 128 --layers 2 --epochs 20 --tag runtime-d128-e20"
+    } | NAR_TRAIN_LANES=${NAR_TRAIN_LANES:-2} run_jobs zoo-shipped "$RUNTIME_RUN"
     merge_into $OUT/cpu-zoo-runtime-d128-e20.jsonl $P/*.jsonl
     ship ort-cpu-x86-1t $ZOO
     ;;
@@ -220,15 +225,12 @@ case "$1" in
     # Table 2 in the study of the shipped ensemble (runtime-d128-e20): leave one family out on the runtime graph's
     # tokens ($ZOO), the size and schedule of zoo-lofo-e20, with the FLOPs baselines fitted on these tokens. It asks
     # whether V2's margin over NNLP on unseen structure, measured on the tokens that keep the Identity nodes, holds
-    # on the tokens users' files give. NAR_LOFO_SEEDS as in zoo-lofo-e20; two lanes, about 70 minutes a seed.
+    # on the tokens users' files give. NAR_LOFO_SEEDS as in zoo-lofo-e20; two lanes, 105 minutes a seed.
     P=$RUNS/zoo-lofo-runtime; mkdir -p $P
-    RUNTIME="--tensors $ZOO --platform ort-cpu-x86-1t --skip-done-in $OUT/cpu-zoo-runtime-d128-e20.jsonl"
     {
-      echo "$RUNTIME --protocol lofo --models flops,flops_mac --out $P/flops.jsonl"
-      for s in ${NAR_LOFO_SEEDS:-0}; do for f in $(echo $FAMS_A,$FAMS_B | tr , ' '); do for m in v2 nnlp; do
-        echo "$RUNTIME --protocol lofo --families $f --models $m --seeds $s --out $P/lofo-$f-$m-$s.jsonl"
-      done; done; done
-    } | NAR_TRAIN_LANES=${NAR_TRAIN_LANES:-2} run_jobs zoo-lofo-runtime "--dim 128 --layers 2 --epochs 20 --tag runtime-d128-e20"
+      echo "$RUNTIME_ZOO --protocol lofo --models flops,flops_mac --out $P/flops.jsonl"
+      lofo_jobs "$RUNTIME_ZOO" $P/lofo
+    } | NAR_TRAIN_LANES=${NAR_TRAIN_LANES:-2} run_jobs zoo-lofo-runtime "$RUNTIME_RUN"
     merge_into $OUT/cpu-zoo-runtime-d128-e20.jsonl $P/*.jsonl
     ;;
   *) echo "usage: sh training/train/reproduce.sh tensors|zoo|lofo-a|lofo-b|ablation|help|help-e12|help-d256|reexport|paper-size|zoo-lofo-e20|zoo-in-e20|zoo-shipped|zoo-lofo-runtime" >&2
